@@ -1,0 +1,30 @@
+package org.brainbench.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The one JSON configuration of the CLI: compact lines, infinities written as Python does. */
+public final class Json {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      // Infinity / -Infinity as bare tokens, the way Python's json module writes and reads them
+      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      .build();
+
+  private Json() {}
+
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** One object as one line of JSON. */
+  public static String line(ObjectMapper mapper, ObjectNode node) {
+    try {
+      return mapper.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
