@@ -78,6 +78,14 @@ public final class NiftiReader {
     return acc.result();
   }
 
+  /**
+   * Checks, without decoding, that the file holds as many voxel bytes as the header claims (exactly
+   * for uncompressed files, within deflate's bound for gzipped ones).
+   */
+  public static void checkDataPresent(Path file, NiftiHeader header) throws IOException {
+    DataSource.of(file, header);
+  }
+
   private static Path requireFile(Path file) throws NiftiFormatException {
     if (!Files.exists(file)) {
       throw new NiftiFormatException(file, "no such file");

@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
+import org.brainbench.tasks.io.AtomicFiles;
 import org.brainbench.tasks.volume.Affine;
 
 /**
@@ -104,16 +103,12 @@ public final class NiftiWriter {
     }
     double[] slopeInter = slopeAndIntercept(data, options);
     NiftiHeader header = header(shape, affine, options, slopeInter[0], slopeInter[1]);
-    Path tmp = Files.createTempFile(absoluteParent(file), "." + file.getFileName(), ".tmp");
-    try {
-      try (OutputStream out = open(tmp, file, options.compressionLevel())) {
-        out.write(NiftiHeaderCodec.encodeNifti1(header));
-        writeVoxels(out, data, options.datatype(), slopeInter[0], slopeInter[1]);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, raw -> {
+      OutputStream out = wrap(raw, file, options.compressionLevel());
+      out.write(NiftiHeaderCodec.encodeNifti1(header));
+      writeVoxels(out, data, options.datatype(), slopeInter[0], slopeInter[1]);
+      out.close(); // finishes the gzip trailer and flushes every buffer into the file
+    });
   }
 
   /** The NIfTI-1 header that {@link #write} stores (slope 1, intercept 0). */
@@ -235,14 +230,8 @@ public final class NiftiWriter {
     return a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6]);
   }
 
-  private static Path absoluteParent(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    return parent;
-  }
-
-  private static OutputStream open(Path tmp, Path target, int level) throws IOException {
-    OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+  private static OutputStream wrap(OutputStream file, Path target, int level) throws IOException {
+    OutputStream raw = new BufferedOutputStream(file, 1 << 16);
     if (target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
       return new GZIPOutputStream(raw, 1 << 16) {
         {

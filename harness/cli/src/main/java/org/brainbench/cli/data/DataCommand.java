@@ -1,11 +1,14 @@
 package org.brainbench.cli.data;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code data ...}: the built-in simulated dataset. */
-@Command(name = "data", description = "Built-in data: simulate subjects on real anatomy.", subcommands = {})
+@Command(name = "data", description = "The built-in dataset: brains simulated on real anatomy.",
+    subcommands = {SynthCommand.class, TemplateCommand.class})
 public final class DataCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {

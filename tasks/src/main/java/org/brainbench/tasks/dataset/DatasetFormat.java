@@ -1,0 +1,63 @@
+package org.brainbench.tasks.dataset;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** How a dataset is laid out on disk. */
+public enum DatasetFormat {
+  /** A CSV/TSV manifest (DESIGN.md). */
+  MANIFEST,
+  /** A BIDS-style folder with participants.tsv. */
+  BIDS,
+  /** BraTS-style case folders. */
+  BRATS;
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static DatasetFormat fromId(String id) {
+    for (DatasetFormat f : values()) {
+      if (f.id().equals(id)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Guesses the format of a path: a file is a manifest; a folder holding {@code manifest.csv} or
+   * {@code manifest.tsv} is that manifest; a folder with {@code participants.tsv} or {@code sub-*}
+   * folders is BIDS; otherwise a folder of case folders is BraTS. Null when the path does not exist.
+   */
+  public static DatasetFormat detect(Path path) throws IOException {
+    if (Files.isRegularFile(path)) {
+      return MANIFEST;
+    }
+    if (!Files.isDirectory(path)) {
+      return null;
+    }
+    if (manifestIn(path) != null) {
+      return MANIFEST;
+    }
+    if (Files.isRegularFile(path.resolve(BidsReader.PARTICIPANTS))) {
+      return BIDS;
+    }
+    try (Stream<Path> s = Files.list(path)) {
+      return s.anyMatch(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("sub-")) ? BIDS : BRATS;
+    }
+  }
+
+  /** The manifest file inside a folder ({@code manifest.csv}, then {@code manifest.tsv}), or null. */
+  public static Path manifestIn(Path folder) {
+    for (String name : new String[] {"manifest.csv", "manifest.tsv"}) {
+      if (Files.isRegularFile(folder.resolve(name))) {
+        return folder.resolve(name);
+      }
+    }
+    return null;
+  }
+}
