@@ -2,6 +2,8 @@ package org.brainbench.tasks.dataset;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,7 +175,12 @@ public final class BidsReader {
   private static Map<String, Map<String, String>> readTable(Path file, String keyColumn, List<DatasetProblem> problems) throws IOException {
     Map<String, Map<String, String>> rows = new LinkedHashMap<>();
     CSVFormat format = CSVFormat.TDF.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).get();
-    try (Reader r = Files.newBufferedReader(file); CSVParser parser = CSVParser.parse(r, format)) {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    CsvLines lines = new CsvLines(text);
+    try (Reader r = new StringReader(text); CSVParser parser = CSVParser.parse(r, format)) {
       if (!parser.getHeaderNames().contains(keyColumn)) {
         problems.add(new DatasetProblem(file.toString(), "no " + keyColumn + " column; columns are " + parser.getHeaderNames()));
         return null;
@@ -181,7 +188,7 @@ public final class BidsReader {
       Map<String, Long> firstLine = new HashMap<>();
       for (CSVRecord row : parser) {
         String key = row.get(keyColumn);
-        long line = row.getRecordNumber() + 1;
+        long line = lines.lineOf(row.getCharacterPosition());
         if (firstLine.containsKey(key)) {
           problems.add(new DatasetProblem(file + ":" + line, "duplicate " + keyColumn + " " + key + " (first at line " + firstLine.get(key) + ")"));
           continue;

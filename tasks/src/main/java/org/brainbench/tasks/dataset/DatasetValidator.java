@@ -51,7 +51,8 @@ public final class DatasetValidator {
     Map<String, String> firstOrigin = new HashMap<>();
     Set<String> classesSeen = new LinkedHashSet<>();
     for (Scan scan : dataset.scans()) {
-      String previous = firstOrigin.putIfAbsent(scan.scanId(), scan.origin());
+      // keyed by the pair, not scanId(): subject "a_b" and subject "a" session "b" are different scans
+      String previous = firstOrigin.putIfAbsent(scan.subjectId() + '\u0000' + scan.session(), scan.origin());
       if (previous != null) {
         problems.add(new DatasetProblem(scan.origin(), "duplicate scan: subject " + scan.subjectId()
             + (scan.session() == null ? "" : " session " + scan.session()) + " is also at " + previous));

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import org.brainbench.tasks.TaskType;
 
 /**
@@ -66,7 +67,9 @@ public final class ManifestReader {
     String firstLine = text.lines().findFirst().orElse("");
     boolean tsv = manifest.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv") || firstLine.contains("\t");
     CSVFormat format = (tsv ? CSVFormat.TDF : CSVFormat.DEFAULT).builder()
-        .setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true).get();
+        .setHeader().setSkipHeaderRecord(true).setTrim(true).setIgnoreEmptyLines(true)
+        .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW).get();
+    CsvLines lines = new CsvLines(text);
     Path folder = manifest.toAbsolutePath().getParent();
     List<Scan> scans = new ArrayList<>();
     int channelCount = -1;
@@ -85,7 +88,7 @@ public final class ManifestReader {
         return null;
       }
       for (CSVRecord row : parser) {
-        String at = where + ":" + (row.getRecordNumber() + 1);
+        String at = where + ":" + lines.lineOf(row.getCharacterPosition());
         if (!row.isConsistent()) {
           problems.add(new DatasetProblem(at, "has " + row.size() + " fields, the header has " + header.size()));
           continue;
@@ -118,6 +121,8 @@ public final class ManifestReader {
     String subject = row.get(SUBJECT);
     if (subject.isEmpty()) {
       problems.add(new DatasetProblem(at, "subject_id is empty"));
+    } else if (subject.chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r')) {
+      problems.add(new DatasetProblem(at, "subject_id must not hold tabs or line breaks"));
     }
     String session = header.contains(SESSION) ? row.get(SESSION) : null;
     List<Path> images = new ArrayList<>();

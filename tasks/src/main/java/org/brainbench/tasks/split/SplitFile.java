@@ -12,14 +12,22 @@ import org.brainbench.tasks.io.AtomicFiles;
 
 /**
  * Split files: TSV with header {@code subject_id<TAB>partition}, one line per subject, {@code #}
- * comment lines allowed. Reading fails on a subject listed twice (in particular in two partitions,
+ * comment lines allowed (so subject ids cannot start with {@code #}). Reading fails on a subject listed twice (in particular in two partitions,
  * which would leak), an unknown partition, or a malformed line.
  */
 public final class SplitFile {
   private SplitFile() {}
 
-  /** Writes atomically (temp file, then rename). */
+  /**
+   * Writes atomically (temp file, then rename). Subject ids must not be blank, start with {@code #},
+   * hold tabs or line breaks, or have surrounding spaces: they would not read back.
+   */
   public static void write(Path file, Split split) throws IOException {
+    for (String subject : split.assignment().keySet()) {
+      if (subject.isBlank() || subject.startsWith("#") || subject.chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r') || !subject.equals(subject.strip())) {
+        throw new IllegalArgumentException("subject id \"" + subject + "\" cannot be written to a split file (blank, leading #, tab, line break or surrounding spaces)");
+      }
+    }
     AtomicFiles.writeString(file, split.toTsv());
   }
 

@@ -56,7 +56,7 @@ final class CohortSampler {
       long anatomySeed = r.nextLong();
       String sex = r.nextBoolean() ? "M" : "F";
       SiteProfile site = SiteProfile.DEFAULTS.get(r.nextInt(SiteProfile.DEFAULTS.size()));
-      double reserve = 0.08 * SmoothField.gaussian(r);
+      double reserve = 0.12 * SmoothField.gaussian(r);
       String diagnosis = task == TaskType.CLASSIFY ? diagnoses.get(i) : null;
       double age;
       double severity = 0;
@@ -91,7 +91,7 @@ final class CohortSampler {
   private List<Tumour> tumours(SplittableRandom r) {
     List<Tumour> out = new ArrayList<>();
     double[] main = deepBrainPoint(r, null, 0);
-    out.add(new Tumour(main, 10 + 12 * r.nextDouble(), r.nextDouble() < 0.75 ? 0.35 + 0.3 * r.nextDouble() : 0,
+    out.add(new Tumour(main, 10 + 12 * r.nextDouble(), r.nextDouble() < 0.85 ? 0.5 + 0.35 * r.nextDouble() : 0,
         1.4 + 0.9 * r.nextDouble(), 0.15 + 0.3 * r.nextDouble(), r.nextLong()));
     int satellites = r.nextInt(3);
     for (int s = 0; s < satellites; s++) {

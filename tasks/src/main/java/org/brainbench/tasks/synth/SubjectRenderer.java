@@ -61,6 +61,7 @@ final class SubjectRenderer {
   private final SmoothField[] deformation = new SmoothField[3];
   private final SmoothField bias;
   private final List<LesionShape> lesions = new ArrayList<>();
+  private final Affine toTemplate;
 
   private final double ventricleThreshold;
   private final double corticalThreshold;
@@ -73,8 +74,9 @@ final class SubjectRenderer {
     this.spec = spec;
     this.grid = storageGrid(rasGrid, spec.site().storage());
     this.contrasts = contrasts;
+    this.toTemplate = template.grid().affine().inverse();
     SplittableRandom anatomy = new SplittableRandom(spec.anatomySeed());
-    double head = 1 + 0.035 * SmoothField.gaussian(anatomy) + ("M".equals(spec.sex()) ? 0.025 : -0.025);
+    double head = 1 + 0.03 * SmoothField.gaussian(anatomy) + ("M".equals(spec.sex()) ? 0.016 : -0.016);
     double[] scale = new double[3];
     for (int a = 0; a < 3; a++) {
       scale[a] = head * (1 + 0.02 * SmoothField.gaussian(anatomy));
@@ -100,9 +102,10 @@ final class SubjectRenderer {
     SplittableRandom noise = new SplittableRandom(spec.noiseSeed());
     bias = new SmoothField(noise, 4, 180, 400, spec.site().bias() / 2.8);
     double ageing = Math.max(0, spec.ageingIndex());
-    double ventricleAtrophy = Math.max(0, ageing + 0.45 * spec.severity() + 0.06 * SmoothField.gaussian(anatomy));
+    // ventricles and cortex age at individually different rates: no single number tells the age
+    double ventricleAtrophy = Math.max(0, ageing + 0.45 * spec.severity() + 0.12 * SmoothField.gaussian(anatomy));
     ventricleThreshold = 0.5 * Math.exp(-2.6 * ventricleAtrophy);
-    double corticalAtrophy = Math.max(0, ageing + 0.2 * spec.severity());
+    double corticalAtrophy = Math.max(0, ageing + 0.2 * spec.severity() + 0.1 * SmoothField.gaussian(anatomy));
     corticalThreshold = Math.max(0.06, 0.55 - 0.32 * corticalAtrophy);
     medialTemporalLoss = Math.min(0.85, Math.max(0, spec.severity() * (0.38 + 0.12 * anatomy.nextDouble()) + 0.08 * ageing));
     double[] t1 = spec.site().t1Contrast();
@@ -135,62 +138,120 @@ final class SubjectRenderer {
     float[][] image = new float[channels][n];
     float[] brain = new float[n];
     float[] labels = lesions.isEmpty() ? null : new float[n];
-    Affine toTemplate = template.grid().affine().inverse();
+    Point point = new Point(channels);
     double[] w = new double[3];
-    double[] u = new double[3];
-    double[] q = new double[3];
-    double[] v = new double[3];
-    float[] sample = new float[BrainTemplate.FIELDS];
-    double[] tissue = new double[3];
+    double[] sum = new double[channels];
+    int[] votes = new int[5];
     int idx = 0;
     for (int k = 0; k < grid.nz(); k++) {
       for (int j = 0; j < grid.ny(); j++) {
         for (int i = 0; i < grid.nx(); i++, idx++) {
           grid.affine().apply(i, j, k, w);
-          for (int r = 0; r < 3; r++) {
-            u[r] = poseLinear[3 * r] * (w[0] - poseTranslation[0])
-                + poseLinear[3 * r + 1] * (w[1] - poseTranslation[1])
-                + poseLinear[3 * r + 2] * (w[2] - poseTranslation[2]);
+          int centreLabel = renderPoint(w, point);
+          if (!point.nearLesion) {
+            brain[idx] = (float) point.brain;
+            for (int c = 0; c < channels; c++) {
+              image[c][idx] = (float) point.intensity[c];
+            }
+            continue;
           }
-          int core = 0;
-          double coreLevel = Double.MAX_VALUE;
-          boolean inOedema = false;
-          double texture = 0;
-          for (LesionShape lesion : lesions) {
-            double[] l = lesion.label(u);
-            if ((l[0] == 1 || l[0] == 4) && l[1] < coreLevel) {
-              core = (int) l[0];
-              coreLevel = l[1];
-              texture = l[2];
-            } else if (l[0] == 2 && core == 0 && !inOedema) {
-              inOedema = true;
-              texture = l[2];
+          // near a lesion: 2x2x2 sub-voxels give partial-volume edges; the label is the majority,
+          // ties going to the centre's label
+          java.util.Arrays.fill(sum, 0);
+          java.util.Arrays.fill(votes, 0);
+          double brainSum = 0;
+          for (int sub = 0; sub < 8; sub++) {
+            grid.affine().apply(i + ((sub & 1) - 0.5) / 2, j + (((sub >> 1) & 1) - 0.5) / 2, k + (((sub >> 2) & 1) - 0.5) / 2, w);
+            votes[renderPoint(w, point)]++;
+            brainSum += point.brain;
+            for (int c = 0; c < channels; c++) {
+              sum[c] += point.intensity[c];
             }
           }
-          int label = core != 0 ? core : inOedema ? 2 : 0;
-          for (LesionShape lesion : lesions) {
-            lesion.push(u);
+          int label = centreLabel;
+          for (int l = 0; l < votes.length; l++) {
+            if (votes[l] > votes[label]) {
+              label = l;
+            }
           }
-          for (int r = 0; r < 3; r++) {
-            q[r] = u[r] + deformation[r].at(u[0], u[1], u[2]);
-          }
-          toTemplate.apply(q[0], q[1], q[2], v);
-          sampleFields(v, sample);
-          double b = tissue(sample, tissue);
-          brain[idx] = (float) b;
-          if (labels != null && b > 0.5 && label > 0) {
-            labels[idx] = label;
-          } else {
-            label = 0;
-          }
+          brain[idx] = (float) (brainSum / 8);
+          labels[idx] = label;
           for (int c = 0; c < channels; c++) {
-            image[c][idx] = (float) intensity(c, tissue, label, texture);
+            image[c][idx] = (float) (sum[c] / 8);
           }
         }
       }
     }
     finish(image, brain);
     return new Rendered(new Volume(grid, image), labels == null ? null : Volume.of(grid, labels));
+  }
+
+  /** Scratch state for one sampled point. */
+  private static final class Point {
+    final double[] u = new double[3];
+    final double[] q = new double[3];
+    final double[] v = new double[3];
+    final float[] fields = new float[BrainTemplate.FIELDS];
+    final double[] tissue = new double[3];
+    final double[] intensity;
+    double brain;
+    boolean nearLesion;
+
+    Point(int channels) {
+      intensity = new double[channels];
+    }
+  }
+
+  /**
+   * Renders the point at world position w into {@code p}: brain fraction and channel intensities;
+   * returns its lesion label (0 outside lesions or outside the brain).
+   */
+  private int renderPoint(double[] w, Point p) {
+    double[] u = p.u;
+    for (int r = 0; r < 3; r++) {
+      u[r] = poseLinear[3 * r] * (w[0] - poseTranslation[0])
+          + poseLinear[3 * r + 1] * (w[1] - poseTranslation[1])
+          + poseLinear[3 * r + 2] * (w[2] - poseTranslation[2]);
+    }
+    int core = 0;
+    double coreLevel = Double.MAX_VALUE;
+    boolean inOedema = false;
+    double oedemaLevel = 1;
+    double texture = 0;
+    LesionShape owner = null;
+    p.nearLesion = false;
+    for (LesionShape lesion : lesions) {
+      double[] l = lesion.label(u);
+      p.nearLesion |= l[3] > 0;
+      if ((l[0] == 1 || l[0] == 4) && l[1] < coreLevel) {
+        core = (int) l[0];
+        coreLevel = l[1];
+        texture = l[2];
+        owner = lesion;
+      } else if (l[0] == 2 && core == 0 && !inOedema) {
+        inOedema = true;
+        oedemaLevel = l[1];
+        texture = l[2];
+        owner = lesion;
+      }
+    }
+    int label = core != 0 ? core : inOedema ? 2 : 0;
+    for (LesionShape lesion : lesions) {
+      lesion.push(u);
+    }
+    for (int r = 0; r < 3; r++) {
+      p.q[r] = u[r] + deformation[r].at(u[0], u[1], u[2]);
+    }
+    toTemplate.apply(p.q[0], p.q[1], p.q[2], p.v);
+    sampleFields(p.v, p.fields);
+    p.brain = tissue(p.fields, p.tissue);
+    if (p.brain <= 0.5) {
+      label = 0;
+    }
+    for (int c = 0; c < p.intensity.length; c++) {
+      p.intensity[c] = intensity(c, p.tissue, label, texture, oedemaLevel, owner);
+    }
+    return label;
   }
 
   /** Blur, bias, noise, skull-strip and scale, in place. */
@@ -252,19 +313,25 @@ final class SubjectRenderer {
     return b;
   }
 
-  private double intensity(int channel, double[] tissue, int label, double texture) {
+  private double intensity(int channel, double[] tissue, int label, double texture, double oedemaLevel, LesionShape lesion) {
     if (contrasts == Contrasts.T1) {
       double[] t1 = spec.site().t1Contrast();
       return tissue[0] * t1[0] + tissue[1] * t1[1] + tissue[2] * whiteMatterT1;
     }
     double[] p = channel == 0 ? T1CE : FLAIR;
     double normal = (tissue[0] * p[0] + tissue[1] * p[1] + tissue[2] * p[2]) * contrastJitter[channel];
-    double tex = 1 + texture;
+    if (label == 0) {
+      return normal;
+    }
+    double gain = (1 + texture) * contrastJitter[channel] * lesion.gain[channel];
     return switch (label) {
-      case 1 -> p[3] * tex * contrastJitter[channel];
-      case 4 -> p[4] * tex * contrastJitter[channel];
-      case 2 -> 0.3 * normal + 0.7 * p[5] * tex * contrastJitter[channel];
-      default -> normal;
+      case 1 -> p[3] * gain;
+      case 4 -> p[4] * gain;
+      // oedema fades towards its edge
+      default -> {
+        double weight = 0.8 * (1 - 0.55 * oedemaLevel * oedemaLevel);
+        yield (1 - weight) * normal + weight * p[5] * gain;
+      }
     };
   }
 
@@ -336,36 +403,43 @@ final class SubjectRenderer {
     private final SmoothField core;
     private final SmoothField oedema;
     private final SmoothField texture;
+    private final double[] gain;
     private final double reach;
+    private static final double[] FAR = {0, Double.MAX_VALUE, 0, 0};
 
     LesionShape(Tumour t) {
       tumour = t;
       SplittableRandom r = new SplittableRandom(t.shapeSeed());
       core = new SmoothField(r, 6, 1.2 * t.radius(), 3 * t.radius(), 0.14);
       oedema = new SmoothField(r, 6, 2 * t.radius(), 5 * t.radius(), 0.22);
-      texture = new SmoothField(r, 8, 4, 12, 0.08);
+      texture = new SmoothField(r, 10, 4, 16, 0.16);
+      // each lesion enhances and swells a little differently
+      gain = new double[] {0.8 + 0.35 * r.nextDouble(), 0.8 + 0.35 * r.nextDouble()};
       reach = 1.6 * t.oedema() * t.radius();
     }
 
-    /** {label (0 none, 1, 2, 4), level (relative distance), texture} at template-aligned point u. */
+    /**
+     * At template-aligned point u: {label (0 none, 1, 2, 4), level (relative distance to the
+     * boundary of that label's region), texture, near (1 if within the lesion's reach)}.
+     */
     double[] label(double[] u) {
       double dx = u[0] - tumour.center()[0];
       double dy = u[1] - tumour.center()[1];
       double dz = u[2] - tumour.center()[2];
       double d = Math.sqrt(dx * dx + dy * dy + dz * dz);
       if (d > reach) {
-        return new double[] {0, Double.MAX_VALUE, 0};
+        return FAR;
       }
       double level = d / tumour.radius() * (1 + core.at(u[0], u[1], u[2]));
       double tex = texture.at(u[0], u[1], u[2]);
       if (level < tumour.necrosis()) {
-        return new double[] {1, level, tex};
+        return new double[] {1, level, tex, 1};
       }
       if (level < 1) {
-        return new double[] {4, level, tex};
+        return new double[] {4, level, tex, 1};
       }
       double oedemaLevel = d / (tumour.radius() * tumour.oedema()) * (1 + oedema.at(u[0], u[1], u[2]));
-      return oedemaLevel < 1 ? new double[] {2, level, tex} : new double[] {0, level, 0};
+      return oedemaLevel < 1 ? new double[] {2, oedemaLevel, tex, 1} : new double[] {0, level, 0, 1};
     }
 
     /** Moves u towards the centre: the tissue seen here was pushed out from there. */

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param diagnosis "CN" or "AD" for the classification cohort, else null
  * @param severity Alzheimer-like atrophy on top of ageing: 0 healthy, about 0.5-1.3 disease
- * @param reserve individual deviation of brain ageing (atrophy index units, sd about 0.08)
+ * @param reserve individual deviation of brain ageing (atrophy index units, sd about 0.12)
  */
 public record SubjectSpec(
     String subjectId,

@@ -42,7 +42,7 @@ public final class SynthDatasetWriter {
 
   /** The isotropic (or given) grid, centred on the template brain, that output images share before site flips. */
   public static Grid outputGrid(BrainTemplate template, SynthSettings settings) {
-    double margin = 10; // mm around the template brain: room for larger heads and poses
+    double margin = 16; // mm around the template brain: room for larger heads, poses and deformations
     double[][] box = template.brainBox();
     int[] shape = settings.shape();
     double[] spacing = settings.spacing();

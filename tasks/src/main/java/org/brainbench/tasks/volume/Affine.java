@@ -13,10 +13,11 @@ public final class Affine {
   private final double[] m;
 
   private Affine(double[] m) {
-    for (double v : m) {
-      if (!Double.isFinite(v)) {
+    for (int i = 0; i < m.length; i++) {
+      if (!Double.isFinite(m[i])) {
         throw new IllegalArgumentException("affine has a non-finite entry: " + Arrays.toString(m));
       }
+      m[i] += 0.0; // -0.0 becomes 0.0, so equal affines are equal
     }
     this.m = m;
   }

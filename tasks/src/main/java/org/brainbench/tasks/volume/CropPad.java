@@ -15,7 +15,7 @@ public final class CropPad {
     int[] old = volume.shape();
     int[] offset = new int[3];
     for (int a = 0; a < 3; a++) {
-      offset[a] = Math.floorDiv(old[a] - shape[a], 2);
+      offset[a] = (old[a] - shape[a]) / 2; // truncates towards 0: floor(d/2) at the start either way
     }
     return window(volume, offset, shape, fill);
   }
