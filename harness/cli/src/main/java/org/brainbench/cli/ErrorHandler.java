@@ -25,7 +25,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
     boolean badInput = isBadInput(e);
     String message = message(e);
-    cli.getErr().println("brainbench: " + (badInput ? "" : "internal error: ") + message);
+    if (e instanceof org.brainbench.harness.suite.SuiteException s) {
+      cli.getErr().println("brainbench: invalid suite (" + s.problems().size() + (s.problems().size() == 1 ? " problem)" : " problems)"));
+      message.lines().forEach(line -> cli.getErr().println("  " + line));
+    } else {
+      cli.getErr().println("brainbench: " + (badInput ? "" : "internal error: ") + message);
+    }
     if (main.debug) {
       e.printStackTrace(cli.getErr());
     } else if (!badInput) {
@@ -36,7 +41,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   }
 
   static boolean isBadInput(Throwable e) {
-    return e instanceof UserInputException || e instanceof IOException;
+    return e instanceof UserInputException || e instanceof IOException || e instanceof org.brainbench.harness.suite.SuiteException;
   }
 
   static String message(Throwable e) {

@@ -2,7 +2,11 @@ package org.brainbench.cli;
 
 import java.io.PrintWriter;
 import org.brainbench.cli.data.DataCommand;
+import org.brainbench.cli.describe.DescribeCommand;
 import org.brainbench.cli.inspect.InspectCommand;
+import org.brainbench.cli.score.ScoreCommand;
+import org.brainbench.cli.suite.RunCommand;
+import org.brainbench.cli.suite.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Benchmarks and reproduces transfer learning for 3D brain MRI.",
-    subcommands = {InspectCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, DescribeCommand.class, InspectCommand.class, DataCommand.class,
+        ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_CHECK_FAILED = 1;
@@ -31,6 +36,11 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The harness version (from the jar manifest when packaged). */
+  public static String version() {
+    return VersionProvider.version();
   }
 
   public static void main(String[] args) {

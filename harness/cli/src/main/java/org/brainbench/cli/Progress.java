@@ -57,6 +57,7 @@ public abstract class Progress implements AutoCloseable {
     private final PrintStream out;
     private final long start = System.nanoTime();
     private long lastDecile = -1;
+    private long lastPrint;
     private long done;
     private String extra = "";
 
@@ -73,8 +74,11 @@ public abstract class Progress implements AutoCloseable {
       }
       done = now;
       long decile = done * 10 / total;
-      if (decile != lastDecile) {
+      long now2 = System.nanoTime();
+      boolean due = now2 - lastPrint >= 10_000_000_000L || done >= total;
+      if (decile != lastDecile && due) {
         lastDecile = decile;
+        lastPrint = now2;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         long etaSeconds = done == 0 ? 0 : elapsed.toSeconds() * (total - done) / done;
         out.printf("%s: %d/%d (%d%%), %ds elapsed, ETA %ds%s%n", task, done, total, done * 100 / total,

@@ -73,6 +73,9 @@ public final class SynthDatasetWriter {
     CohortSampler sampler = new CohortSampler(template, settings);
     Files.createDirectories(out);
     Files.deleteIfExists(out.resolve(STAMP));
+    for (TaskType task : settings.tasks()) {
+      Files.deleteIfExists(out.resolve(task.id()).resolve(STAMP));
+    }
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
       Thread t = new Thread(r, "synth");
@@ -96,6 +99,7 @@ public final class SynthDatasetWriter {
           manifest.append(get(row)).append('\n');
         }
         AtomicFiles.writeString(folder.resolve("manifest.csv"), manifest.toString());
+        AtomicFiles.writeString(folder.resolve(STAMP), stamp(settings.only(task), grid));
       }
     } finally {
       pool.shutdownNow();
@@ -109,10 +113,18 @@ public final class SynthDatasetWriter {
     return settings.tasks().stream().mapToInt(t -> sampler.cohort(t).size()).sum();
   }
 
-  /** Whether {@code out} holds a complete dataset generated with exactly these settings. */
+  /**
+   * Whether {@code out} holds a complete dataset generated with exactly these settings: every
+   * task folder's {@code synth.json} matches (cohorts do not depend on which other tasks exist).
+   */
   public static boolean isCurrent(Path out, SynthSettings settings) throws IOException {
-    Path stamp = out.resolve(STAMP);
-    return Files.isRegularFile(stamp) && Files.readString(stamp).contains("\"key\": \"" + settings.key() + "\"");
+    for (TaskType task : settings.tasks()) {
+      Path stamp = out.resolve(task.id()).resolve(STAMP);
+      if (!Files.isRegularFile(stamp) || !Files.readString(stamp).contains("\"key\": \"" + settings.only(task).key() + "\"")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String writeScan(Path folder, TaskType task, SubjectSpec spec, BrainTemplate template, Grid grid) throws IOException {

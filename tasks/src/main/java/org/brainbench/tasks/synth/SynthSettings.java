@@ -42,6 +42,11 @@ public record SynthSettings(int[] shape, double[] spacing, long seed, int subjec
     tasks = List.copyOf(tasks);
   }
 
+  /** The same settings for one task only (its cohort is the same as within all tasks). */
+  public SynthSettings only(TaskType task) {
+    return new SynthSettings(shape, spacing, seed, subjects, List.of(task), followUpFraction, threads);
+  }
+
   /** How many subjects a task gets. */
   public int subjectsFor(TaskType task) {
     return task == TaskType.PRETRAIN ? 2 * subjects : subjects;

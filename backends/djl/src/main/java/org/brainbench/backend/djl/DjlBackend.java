@@ -1,0 +1,72 @@
+package org.brainbench.backend.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
+import java.util.Set;
+import org.brainbench.api.backend.Backend;
+import org.brainbench.api.backend.BackendInfo;
+import org.brainbench.api.backend.Model;
+import org.brainbench.api.model.Cnn3dSpec;
+import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.training.TrainingConfig;
+
+/**
+ * The DJL backend: DJL's PyTorch engine on the CPU, offline. The thread count is pinned before the
+ * engine starts ({@code ai.djl.pytorch.num_threads}, default: all cores) and reported, so results
+ * say what they ran with.
+ */
+public final class DjlBackend implements Backend {
+  public static final String ID = "djl";
+  private static final String THREADS = "ai.djl.pytorch.num_threads";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public BackendInfo info() {
+    Engine engine = engine();
+    return new BackendInfo(ID, "DJL (PyTorch engine)", Engine.getDjlVersion(), "PyTorch " + engine.getVersion(), "cpu", threads());
+  }
+
+  @Override
+  public Set<String> supportedModels() {
+    return Set.of(Cnn3dSpec.ID);
+  }
+
+  @Override
+  public Model newModel(ModelSpec spec, TaskHead head, TrainingConfig training, long seed) {
+    String problem = spec.incompatibility(head);
+    if (problem != null) {
+      throw new IllegalArgumentException(spec.id() + ": " + problem);
+    }
+    Engine engine = engine();
+    engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
+    NamedParameters names = new NamedParameters();
+    Block block;
+    if (spec instanceof Cnn3dSpec cnn) {
+      block = Cnn3dBlocks.build(cnn, head, names);
+    } else {
+      throw new IllegalArgumentException("the DJL backend cannot build " + spec.id());
+    }
+    return new DjlModel(spec, head, training, block, names);
+  }
+
+  private static synchronized Engine engine() {
+    if (!"true".equals(System.getProperty("ai.djl.offline"))) {
+      // never let DJL probe the network (STACK.md): brainbench runs offline or not at all
+      System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getProperty(THREADS) == null) {
+      System.setProperty(THREADS, String.valueOf(Runtime.getRuntime().availableProcessors()));
+    }
+    return Engine.getEngine("PyTorch");
+  }
+
+  /** Intra-op threads PyTorch was started with. */
+  static int threads() {
+    return Integer.getInteger(THREADS, Runtime.getRuntime().availableProcessors());
+  }
+}

@@ -1,0 +1,251 @@
+package org.brainbench.backend.djl;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.optimizer.Optimizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.brainbench.api.backend.Batch;
+import org.brainbench.api.backend.ParameterInfo;
+import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.training.OptimizerKind;
+import org.brainbench.api.training.TrainingConfig;
+import org.brainbench.api.weights.Safetensors;
+import org.brainbench.api.weights.Tensor;
+import org.brainbench.tasks.TaskType;
+
+/**
+ * A brainbench model on DJL. The harness calls {@link #trainStep} per batch with the scheduled
+ * learning rate; this class runs forward, loss, backward, global-norm gradient clipping and the
+ * optimiser update. Every step's arrays live in a sub-manager closed after the step, so memory
+ * does not grow across steps.
+ */
+final class DjlModel implements org.brainbench.api.backend.Model {
+  static final String WEIGHTS_FILE = "weights.safetensors";
+
+  private final ModelSpec spec;
+  private final TaskHead head;
+  private final TrainingConfig training;
+  private final Model model;
+  private final Trainer trainer;
+  private final NamedParameters names;
+  private final float[] learningRate = {0f};
+
+  DjlModel(ModelSpec spec, TaskHead head, TrainingConfig training, Block block, NamedParameters names) {
+    this.spec = spec;
+    this.head = head;
+    this.training = training;
+    this.names = names;
+    this.model = Model.newInstance(spec.id());
+    model.setBlock(block);
+    // He-normal initialisation (fan in), the usual choice for ReLU networks
+    block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+    DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss()))
+        .optOptimizer(optimizer(training));
+    trainer = model.newTrainer(config);
+    int[] s = head.inputShape();
+    trainer.initialize(new Shape(1, head.inputChannels(), s[0], s[1], s[2]));
+  }
+
+  private Optimizer optimizer(TrainingConfig t) {
+    // the harness sets the learning rate before every step; the tracker hands it to the optimiser
+    ai.djl.training.tracker.ParameterTracker lr = (parameterId, numUpdate) -> learningRate[0];
+    if (t.optimizer() == OptimizerKind.SGD) {
+      return Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) t.momentum()).optWeightDecays((float) t.weightDecay()).build();
+    }
+    return Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays((float) t.weightDecay()).build();
+  }
+
+  @Override
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public TaskHead head() {
+    return head;
+  }
+
+  @Override
+  public List<ParameterInfo> parameters() {
+    List<ParameterInfo> out = new ArrayList<>();
+    names.parameters().forEach((name, p) -> out.add(new ParameterInfo(name, p.getArray().getShape().getShape(), p.requiresGradient())));
+    return out;
+  }
+
+  @Override
+  public void setFrozen(Predicate<String> frozen) {
+    names.parameters().forEach((name, p) -> p.freeze(frozen.test(name)));
+  }
+
+  @Override
+  public float trainStep(Batch batch, float lr) {
+    if (!batch.hasTargets()) {
+      throw new IllegalArgumentException("training needs targets");
+    }
+    learningRate[0] = lr;
+    try (NDManager step = model.getNDManager().newSubManager()) {
+      NDArray x = inputs(step, batch);
+      NDArray y = targets(step, batch);
+      float loss;
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        NDList out = trainer.forward(new NDList(x));
+        NDArray l = trainer.getLoss().evaluate(new NDList(y), out);
+        loss = l.getFloat();
+        if (!Float.isFinite(loss)) {
+          return Float.NaN;
+        }
+        gc.backward(l);
+      }
+      clipGradients(step);
+      trainer.step();
+      return loss;
+    }
+  }
+
+  /** Scales all gradients so their global L2 norm is at most the configured clip. */
+  private void clipGradients(NDManager step) {
+    if (training.gradientClip() <= 0) {
+      return;
+    }
+    double squares = 0;
+    List<NDArray> grads = new ArrayList<>();
+    for (Parameter p : names.parameters().values()) {
+      if (p.requiresGradient() && p.getArray().hasGradient()) {
+        NDArray g = p.getArray().getGradient();
+        grads.add(g);
+        squares += g.square().sum().getFloat();
+      }
+    }
+    double norm = Math.sqrt(squares);
+    if (norm > training.gradientClip()) {
+      float scale = (float) (training.gradientClip() / (norm + 1e-6));
+      for (NDArray g : grads) {
+        g.muli(scale);
+      }
+    }
+  }
+
+  @Override
+  public float[][] predict(Batch batch) {
+    try (NDManager step = model.getNDManager().newSubManager()) {
+      NDArray out = trainer.evaluate(new NDList(inputs(step, batch))).singletonOrThrow();
+      int n = batch.size();
+      float[][] result = new float[n][];
+      switch (head.type()) {
+        case CLASSIFY -> {
+          float[] p = out.softmax(1).toFloatArray();
+          int k = head.outputs();
+          for (int i = 0; i < n; i++) {
+            result[i] = java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k);
+          }
+        }
+        case REGRESS -> {
+          float[] v = out.reshape(-1).toFloatArray();
+          for (int i = 0; i < n; i++) {
+            result[i] = new float[] {v[i]};
+          }
+        }
+        case SEGMENT -> {
+          float[] labels = out.argMax(1).toType(DataType.FLOAT32, false).toFloatArray();
+          int voxels = head.voxels();
+          for (int i = 0; i < n; i++) {
+            result[i] = java.util.Arrays.copyOfRange(labels, i * voxels, (i + 1) * voxels);
+          }
+        }
+        default -> throw new IllegalStateException(head.type().id());
+      }
+      return result;
+    }
+  }
+
+  private NDArray inputs(NDManager m, Batch b) {
+    int[] s = head.inputShape();
+    return m.create(b.images(), new Shape(b.size(), head.inputChannels(), s[0], s[1], s[2]));
+  }
+
+  private NDArray targets(NDManager m, Batch b) {
+    return switch (head.type()) {
+      case CLASSIFY -> m.create(b.classes(), new Shape(b.size()));
+      case REGRESS -> m.create(b.values(), new Shape(b.size()));
+      case SEGMENT -> {
+        int[] s = head.inputShape();
+        yield m.create(b.voxelClasses(), new Shape(b.size(), s[0], s[1], s[2])).toType(DataType.INT32, false);
+      }
+      default -> throw new IllegalStateException(head.type().id());
+    };
+  }
+
+  @Override
+  public List<Tensor> exportWeights() {
+    List<Tensor> out = new ArrayList<>();
+    names.all().forEach((name, p) -> out.add(new Tensor(name, p.getArray().getShape().getShape(), p.getArray().toFloatArray())));
+    return out;
+  }
+
+  @Override
+  public void importWeights(List<Tensor> weights) {
+    Map<String, Parameter> all = names.all();
+    Map<String, Tensor> given = new LinkedHashMap<>();
+    weights.forEach(t -> given.put(t.name(), t));
+    List<String> problems = new ArrayList<>();
+    for (String name : all.keySet()) {
+      if (!given.containsKey(name)) {
+        problems.add("missing " + name);
+      }
+    }
+    for (Tensor t : weights) {
+      Parameter p = all.get(t.name());
+      if (p == null) {
+        problems.add("unexpected " + t.name());
+      } else if (!java.util.Arrays.equals(p.getArray().getShape().getShape(), t.shape())) {
+        problems.add(t.name() + " has shape " + java.util.Arrays.toString(t.shape()) + ", the model needs "
+            + java.util.Arrays.toString(p.getArray().getShape().getShape()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("weights do not fit " + spec.id() + " " + head + ": " + String.join("; ", problems));
+    }
+    for (Tensor t : weights) {
+      all.get(t.name()).getArray().set(t.data());
+    }
+  }
+
+  @Override
+  public void save(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Safetensors.write(folder.resolve(WEIGHTS_FILE), exportWeights(), Map.of("model", spec.id(), "head", head.toString(), "backend", "djl"));
+  }
+
+  @Override
+  public void load(Path folder) throws IOException {
+    importWeights(Safetensors.read(folder.resolve(WEIGHTS_FILE)).tensors());
+  }
+
+  @Override
+  public void close() {
+    trainer.close();
+    model.close();
+  }
+
+  TaskType type() {
+    return head.type();
+  }
+}

@@ -1,0 +1,68 @@
+package org.brainbench.backend.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.loss.Loss;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.training.RegressionLoss;
+
+/**
+ * The loss of each task, as a DJL {@link Loss} (labels first, predictions second):
+ *
+ * <ul>
+ *   <li>classify: cross-entropy of the softmax of the logits, mean over the batch;
+ *   <li>regress: L1 or mean squared error on the standardised target;
+ *   <li>segment: cross-entropy (mean over voxels) plus soft Dice loss (1 - mean Dice of the
+ *       foreground classes, computed over the whole batch, smoothing 1e-5).
+ * </ul>
+ */
+final class TaskLoss extends Loss {
+  private static final float DICE_SMOOTH = 1e-5f;
+
+  private final TaskHead head;
+  private final RegressionLoss regression;
+
+  TaskLoss(TaskHead head, RegressionLoss regression) {
+    super("brainbench-" + head.type().id());
+    this.head = head;
+    this.regression = regression;
+  }
+
+  @Override
+  public NDArray evaluate(NDList labels, NDList predictions) {
+    NDArray out = predictions.singletonOrThrow();
+    NDArray label = labels.singletonOrThrow();
+    return switch (head.type()) {
+      case CLASSIFY -> crossEntropy(out, label);
+      case REGRESS -> {
+        NDArray diff = out.reshape(-1).sub(label.reshape(-1));
+        yield regression == RegressionLoss.L1 ? diff.abs().mean() : diff.square().mean();
+      }
+      case SEGMENT -> segmentation(out, label);
+      case PRETRAIN -> throw new IllegalStateException("pre-training has its own loss");
+    };
+  }
+
+  /** Mean over samples of -log softmax(logits)[label]; logits N x K, labels N. */
+  private static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    NDArray logProb = logits.logSoftmax(1);
+    NDArray picked = logProb.mul(labels.toType(DataType.INT64, false).oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
+    return picked.neg().mean();
+  }
+
+  /** Logits N x K x D x H x W; labels N x D x H x W (class indices). */
+  private NDArray segmentation(NDArray logits, NDArray labels) {
+    int k = head.outputs();
+    NDArray oneHot = labels.toType(DataType.INT64, false).oneHot(k).transpose(0, 4, 1, 2, 3); // N,K,D,H,W
+    NDArray logProb = logits.logSoftmax(1);
+    NDArray ce = logProb.mul(oneHot).sum(new int[] {1}).neg().mean();
+    NDArray prob = logProb.exp();
+    int[] reduce = {0, 2, 3, 4};
+    NDArray intersection = prob.mul(oneHot).sum(reduce);
+    NDArray total = prob.sum(reduce).add(oneHot.sum(reduce));
+    NDArray dice = intersection.mul(2).add(DICE_SMOOTH).div(total.add(DICE_SMOOTH));
+    NDArray foregroundDice = dice.get("1:").mean();
+    return ce.add(foregroundDice.neg().add(1));
+  }
+}

@@ -1,0 +1,58 @@
+package org.brainbench.api.model;
+
+import java.util.Arrays;
+import org.brainbench.tasks.TaskType;
+
+/**
+ * What a model is built for: the task type, its input (channels and grid, depth-height-width =
+ * z-y-x), and its outputs: the number of classes (classify), 1 (regress), or the number of
+ * segmentation classes including background (segment).
+ */
+public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int outputs) {
+  public TaskHead {
+    if (inputChannels < 1) {
+      throw new IllegalArgumentException("input channels must be >= 1, got " + inputChannels);
+    }
+    if (inputShape == null || inputShape.length != 3 || Arrays.stream(inputShape).anyMatch(s -> s < 1)) {
+      throw new IllegalArgumentException("input shape must be 3 sizes >= 1, got " + Arrays.toString(inputShape));
+    }
+    if (outputs < 1 || (type == TaskType.CLASSIFY && outputs < 2) || (type == TaskType.REGRESS && outputs != 1)
+        || (type == TaskType.SEGMENT && outputs < 2)) {
+      throw new IllegalArgumentException(type.id() + " head cannot have " + outputs + " outputs");
+    }
+    inputShape = inputShape.clone();
+  }
+
+  public static TaskHead classify(int channels, int[] shape, int classes) {
+    return new TaskHead(TaskType.CLASSIFY, channels, shape, classes);
+  }
+
+  public static TaskHead regress(int channels, int[] shape) {
+    return new TaskHead(TaskType.REGRESS, channels, shape, 1);
+  }
+
+  public static TaskHead segment(int channels, int[] shape, int classesWithBackground) {
+    return new TaskHead(TaskType.SEGMENT, channels, shape, classesWithBackground);
+  }
+
+  /** Voxels per channel of one input. */
+  public int voxels() {
+    return inputShape[0] * inputShape[1] * inputShape[2];
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TaskHead h && type == h.type && inputChannels == h.inputChannels
+        && Arrays.equals(inputShape, h.inputShape) && outputs == h.outputs;
+  }
+
+  @Override
+  public int hashCode() {
+    return (type.hashCode() * 31 + inputChannels) * 31 + Arrays.hashCode(inputShape) * 7 + outputs;
+  }
+
+  @Override
+  public String toString() {
+    return type.id() + "(" + inputChannels + "x" + inputShape[0] + "x" + inputShape[1] + "x" + inputShape[2] + " -> " + outputs + ")";
+  }
+}

@@ -1,0 +1,66 @@
+package org.brainbench.api.training;
+
+/**
+ * How a model is trained. The harness runs the loop (epochs, schedule, early stopping,
+ * augmentation); the backend applies the optimiser, weight decay and gradient clipping.
+ *
+ * @param learningRate peak learning rate, reached after warm-up
+ * @param warmupEpochs linear warm-up from 0, then cosine decay to 0 at the last epoch
+ * @param patience early stopping: epochs without improvement of the validation metric before
+ *     stopping (0: never stop early); the best epoch's weights are kept
+ * @param gradientClip largest global L2 norm of the gradient (0: no clipping)
+ */
+public record TrainingConfig(
+    int epochs,
+    int batchSize,
+    OptimizerKind optimizer,
+    double learningRate,
+    double weightDecay,
+    double momentum,
+    double warmupEpochs,
+    int patience,
+    double gradientClip,
+    RegressionLoss regressionLoss,
+    Augmentation augmentation) {
+  public TrainingConfig {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+    if (!(learningRate > 0 && learningRate < 10)) {
+      throw new IllegalArgumentException("learningRate must be in (0, 10), got " + learningRate);
+    }
+    if (!(weightDecay >= 0 && weightDecay < 1)) {
+      throw new IllegalArgumentException("weightDecay must be in [0, 1), got " + weightDecay);
+    }
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    }
+    if (!(warmupEpochs >= 0 && warmupEpochs <= epochs)) {
+      throw new IllegalArgumentException("warmupEpochs must be in [0, epochs], got " + warmupEpochs);
+    }
+    if (patience < 0) {
+      throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+    }
+    if (!(gradientClip >= 0)) {
+      throw new IllegalArgumentException("gradientClip must be >= 0, got " + gradientClip);
+    }
+  }
+
+  public static TrainingConfig defaults() {
+    return new TrainingConfig(10, 4, OptimizerKind.ADAMW, 1e-3, 1e-4, 0.9, 1, 0, 1.0, RegressionLoss.L1, Augmentation.none());
+  }
+
+  /** The learning rate at a step: linear warm-up, then cosine decay to 0 at the end. */
+  public double learningRateAt(long step, long stepsPerEpoch) {
+    long total = (long) epochs * stepsPerEpoch;
+    double warmup = warmupEpochs * stepsPerEpoch;
+    if (step < warmup) {
+      return learningRate * (step + 1) / warmup;
+    }
+    double progress = total <= warmup ? 1 : (step - warmup) / (total - warmup);
+    return learningRate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+  }
+}

@@ -1,0 +1,80 @@
+package org.brainbench.cli.suite;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.brainbench.api.backend.Backends;
+import org.brainbench.cli.Main;
+import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.run.SuiteRunner;
+import org.brainbench.harness.run.Summary;
+import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.CellMatrix;
+import org.brainbench.harness.suite.Suite;
+import org.brainbench.harness.suite.SuiteReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code run SUITE.yaml}: runs the suite's cells and writes {@code results.jsonl} with predictions. */
+@Command(name = "run", description = "Run a suite's cells; writes DIR/results.jsonl, predictions/ and checkpoints/.")
+public final class RunCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "SUITE.yaml", description = "The suite file.")
+  Path suiteFile;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: results/<suite name>).")
+  Path out;
+
+  @Option(names = "--backend", paramLabel = "NAME", description = "Run on this backend instead of the suite's.")
+  String backend;
+
+  @Option(names = "--only", paramLabel = "GLOB", description = "Only cells whose id matches, e.g. 'brain-age/*/**' (* stays within one part of the id, ** crosses parts).")
+  String only;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    Suite suite = SuiteReader.read(suiteFile);
+    List<Cell> cells = cells(suite, backend, only);
+    Path folder = out != null ? out : Path.of("results", suite.name());
+    PrintWriter log = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    log.printf("brainbench %s: %d cell(s), results in %s%n", suite.name(), cells.size(), folder);
+    log.flush();
+    List<ObjectNode> rows = new SuiteRunner(suite, folder, log, Main.version()).run(cells);
+    Summary.print(suite, rows, out);
+    long failed = rows.stream().filter(r -> !"ok".equals(r.path("status").asText())).count();
+    out.printf("%nresults: %s (%d ok, %d failed)%n", folder.resolve("results.jsonl"), rows.size() - failed, failed);
+    out.flush();
+    return failed > 0 ? Main.EXIT_CHECK_FAILED : Main.EXIT_OK;
+  }
+
+  /** The suite's cells after --backend and --only. */
+  static List<Cell> cells(Suite suite, String backend, String only) {
+    Suite s = suite;
+    if (backend != null) {
+      if (Backends.find(backend) == null) {
+        throw new UserInputException("--backend: unknown backend \"" + backend + "\"; available: " + Backends.ids());
+      }
+      s = new Suite(suite.file(), suite.name(), suite.description(), suite.builtin(), suite.datasets(), suite.tasks(), suite.models(),
+          suite.training(), suite.overrides(), List.of(backend), suite.seeds(), suite.folds(), suite.labelFractions(),
+          suite.exclusions(), suite.threads(), suite.cacheFolder());
+    }
+    List<String> problems = new ArrayList<>();
+    List<Cell> cells = CellMatrix.only(CellMatrix.expand(s, problems), only);
+    if (!problems.isEmpty()) {
+      throw new UserInputException(String.join("\n", problems));
+    }
+    if (cells.isEmpty()) {
+      throw new UserInputException("no cells to run" + (only == null ? "" : " match --only " + only));
+    }
+    return cells;
+  }
+}

@@ -1,0 +1,218 @@
+package org.brainbench.harness.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.brainbench.api.backend.Backend;
+import org.brainbench.api.backend.BackendInfo;
+import org.brainbench.api.backend.Model;
+import org.brainbench.api.model.ParameterCount;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.cli.Json;
+import org.brainbench.cli.Progress;
+import org.brainbench.harness.result.Environment;
+import org.brainbench.harness.result.PredictionFiles;
+import org.brainbench.harness.score.Scores;
+import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.CellMatrix;
+import org.brainbench.harness.suite.Suite;
+import org.brainbench.harness.suite.TaskEntry;
+import org.brainbench.tasks.seed.Seeds;
+import org.brainbench.tasks.split.Partition;
+import org.brainbench.tasks.split.Split;
+import org.brainbench.tasks.split.Splitter;
+
+/**
+ * Runs one cell: split (by subject, seeded, with the label fraction), build the model, train,
+ * predict the test set, score it with confidence intervals and trivial baselines, write the
+ * predictions and the best checkpoint, and return the result row. A failure anywhere becomes a row
+ * with {@code status: failed} and the reason.
+ */
+final class CellRunner {
+  private final Suite suite;
+  private final Path out;
+  private final String harnessVersion;
+
+  CellRunner(Suite suite, Path out, String harnessVersion) {
+    this.suite = suite;
+    this.out = out;
+    this.harnessVersion = harnessVersion;
+  }
+
+  ObjectNode run(Cell cell, TaskData data, Backend backend) {
+    ObjectNode row = skeleton(suite, cell);
+    Instant started = Instant.now();
+    Environment.resetPeakMemory();
+    ObjectNode provenance = row.putObject("provenance");
+    try {
+      BackendInfo info = backend.info();
+      TaskEntry task = cell.task();
+      Split split = Splitter.split(data.strata(), task.split(), cell.fold(), cell.seed());
+      if (cell.labelFraction() < 1) {
+        split = Splitter.labelFraction(split, data.strata(), cell.labelFraction(), Seeds.mix(cell.seed(), "labelFraction"));
+      }
+      List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
+      List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));
+      List<Sample> test = data.samples(split.scans(data.dataset(), Partition.TEST));
+      if (train.isEmpty() || test.isEmpty()) {
+        throw new IllegalStateException("the split leaves " + train.size() + " training and " + test.size() + " test scans; use more subjects or other fractions");
+      }
+      ObjectNode counts = row.putObject("split");
+      for (Partition p : Partition.values()) {
+        counts.put(p.id(), split.count(p));
+      }
+      Targets targets = Targets.fit(task, train);
+      TaskHead head = CellMatrix.head(task, cell.model(), data.channels());
+      int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
+      head = new TaskHead(head.type(), head.inputChannels(), g, head.outputs());
+      fillProvenance(provenance, cell, info, data, split, head);
+      long trainStart = System.nanoTime();
+      TrainingLoop.Result result;
+      Scores scores;
+      ParameterCount params;
+      double evalSeconds;
+      int stepsPerEpoch = TrainingLoop.steps(train.size(), cell.training().batchSize());
+      try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
+          Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * cell.training().epochs())) {
+        params = model.parameterCount();
+        result = TrainingLoop.run(model, task, cell.training(), train, validation, targets, data.grid(), cell.seed(), progress);
+        long evalStart = System.nanoTime();
+        List<float[]> outputs = Predictions.predict(model, test, cell.training().batchSize());
+        scores = Predictions.score(task, test, outputs, targets, data.grid(), cell.seed());
+        evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+        writePredictions(cell, task, test, outputs, scores, data, targets);
+        model.save(out.resolve("checkpoints").resolve(cell.id()));
+      }
+      double trainSeconds = result.trainSeconds();
+      row.put("status", "ok");
+      row.putNull("error");
+      row.set("metrics", Json.mapper().valueToTree(scores.metrics()));
+      ObjectNode ci = row.putObject("ci95");
+      scores.ci95().forEach((k, v) -> ci.putArray(k).add(v[0]).add(v[1]));
+      row.set("baseline", Json.mapper().valueToTree(Baselines.score(task, test, targets, data.grid(), cell.seed()).metrics()));
+      ObjectNode p = row.putObject("params");
+      p.put("total", params.total());
+      p.put("trainable", params.trainable());
+      p.put("spec", cell.model().spec().parameterCount(head));
+      ObjectNode timing = row.putObject("timing");
+      timing.put("trainSeconds", round(trainSeconds));
+      timing.put("evalSeconds", round(evalSeconds));
+      timing.put("volumesPerSecond", round(result.samplesSeen() / Math.max(1e-9, trainSeconds)));
+      timing.put("dataWaitSeconds", round(result.dataWaitSeconds()));
+      row.put("epochs", result.history().size());
+      row.put("bestEpoch", result.bestEpoch());
+      ArrayNode history = row.putArray("history");
+      for (TrainingLoop.Epoch e : result.history()) {
+        ObjectNode h = history.addObject();
+        h.put("epoch", e.epoch());
+        h.put("trainLoss", e.trainLoss());
+        putNumber(h, "validation", e.validation());
+        h.put("learningRate", e.learningRate());
+        h.put("seconds", round(e.seconds()));
+      }
+      row.put("trainWallSeconds", round((System.nanoTime() - trainStart) / 1e9));
+    } catch (RuntimeException | IOException | OutOfMemoryError e) {
+      row.put("status", "failed");
+      row.put("error", e instanceof TrainingLoop.DivergedException ? "diverged: " + e.getMessage()
+          : e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    Long peak = Environment.peakRssBytes();
+    ObjectNode memory = row.putObject("memory");
+    if (peak == null) {
+      memory.putNull("peakRssBytes");
+    } else {
+      memory.put("peakRssBytes", peak);
+    }
+    provenance.put("startedAt", started.toString());
+    provenance.put("finishedAt", Instant.now().toString());
+    return row;
+  }
+
+  /** A row with the cell's identity and status {@code running}, filled in as the cell goes. */
+  static ObjectNode skeleton(Suite suite, Cell cell) {
+    ObjectNode row = Json.mapper().createObjectNode();
+    row.put("schema", 1);
+    row.put("suite", suite.name());
+    row.put("cell", cell.id());
+    row.put("task", cell.task().name());
+    row.put("taskType", cell.task().type().id());
+    row.put("dataset", cell.task().dataset());
+    row.put("model", cell.model().name());
+    row.put("modelId", cell.model().id());
+    row.put("backend", cell.backend());
+    row.put("seed", cell.seed());
+    row.put("fold", cell.fold());
+    row.put("labelFraction", cell.labelFraction());
+    row.put("status", "running");
+    row.putNull("error");
+    return row;
+  }
+
+  private void fillProvenance(ObjectNode p, Cell cell, BackendInfo info, TaskData data, Split split, TaskHead head) {
+    p.put("configHash", configHash(cell, head));
+    String commit = Environment.gitCommit(Path.of(""));
+    if (commit == null) {
+      p.putNull("gitCommit");
+    } else {
+      p.put("gitCommit", commit);
+    }
+    p.put("harnessVersion", harnessVersion);
+    p.put("backendVersion", info.name() + " " + info.version());
+    p.put("nativeVersion", info.nativeVersion());
+    p.put("java", Environment.java());
+    p.put("os", Environment.os());
+    p.put("cpu", Environment.cpu());
+    p.put("gpu", "none".equals(info.device()) || "cpu".equals(info.device()) ? null : info.device());
+    p.put("device", info.device());
+    p.put("threads", info.threads());
+    p.put("datasetHash", data.hash());
+    p.put("splitHash", split.hash());
+  }
+
+  /** SHA-256 of everything that decides the cell's result (not where or when it runs). */
+  private static String configHash(Cell cell, TaskHead head) {
+    TaskEntry t = cell.task();
+    String text = String.join("\n",
+        "task=" + t.name() + ";" + t.type().id() + ";" + t.dataset() + ";" + t.classes() + ";" + t.labels() + ";" + t.split(),
+        "preprocess=" + t.preprocess().key(),
+        "model=" + cell.model().spec(),
+        "head=" + head,
+        "training=" + cell.training(),
+        "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction());
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void writePredictions(Cell cell, TaskEntry task, List<Sample> test, List<float[]> outputs, Scores scores, TaskData data,
+      Targets targets) throws IOException {
+    switch (task.type()) {
+      case CLASSIFY -> PredictionFiles.writeClassification(out, cell.id(), scores.perCase(), task.classes());
+      case REGRESS -> PredictionFiles.writeRegression(out, cell.id(), scores.perCase());
+      case SEGMENT -> PredictionFiles.writeSegmentation(out, cell.id(), Predictions.segmentCases(task, test, outputs, data.grid()),
+          scores.perCase(), data.grid());
+      default -> throw new IllegalStateException(task.type().id());
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static void putNumber(ObjectNode n, String key, double v) {
+    if (Double.isNaN(v)) {
+      n.putNull(key);
+    } else {
+      n.put(key, v);
+    }
+  }
+}

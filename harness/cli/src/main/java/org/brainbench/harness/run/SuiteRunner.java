@@ -1,0 +1,99 @@
+package org.brainbench.harness.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.brainbench.api.backend.Backend;
+import org.brainbench.api.backend.Backends;
+import org.brainbench.cli.Progress;
+import org.brainbench.harness.result.ResultsFile;
+import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.Suite;
+import org.brainbench.harness.suite.TaskEntry;
+import org.brainbench.tasks.preprocess.PreprocessCache;
+
+/**
+ * Runs a suite's cells in order, in this JVM (see README, "Runner"): the built-in data is
+ * provisioned first, each task's data is loaded once and shared by its cells, and every finished
+ * cell's row is written before the next starts. A failed cell is recorded and the suite goes on.
+ */
+public final class SuiteRunner {
+  private final Suite suite;
+  private final Path out;
+  private final PrintWriter log;
+  private final String harnessVersion;
+  private final Map<String, TaskData> data = new HashMap<>();
+
+  public SuiteRunner(Suite suite, Path out, PrintWriter log, String harnessVersion) {
+    this.suite = suite;
+    this.out = out;
+    this.log = log;
+    this.harnessVersion = harnessVersion;
+  }
+
+  /** Runs the cells; returns their rows (also written to {@code out/results.jsonl}). */
+  public List<ObjectNode> run(List<Cell> cells) throws IOException {
+    if (suite.threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(suite.threads()));
+    }
+    BuiltinProvisioner.ensure(suite, BuiltinProvisioner.neededTasks(suite), log);
+    ResultsFile results = ResultsFile.open(out);
+    PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
+    CellRunner runner = new CellRunner(suite, out, harnessVersion);
+    List<ObjectNode> rows = new ArrayList<>();
+    int i = 0;
+    for (Cell cell : cells) {
+      i++;
+      log.printf("[%d/%d] %s%n", i, cells.size(), cell.id());
+      log.flush();
+      long start = System.nanoTime();
+      ObjectNode row;
+      try {
+        TaskData taskData = taskData(cell.task());
+        Backend backend = Backends.find(cell.backend());
+        row = runner.run(cell, taskData, backend);
+      } catch (IOException | RuntimeException e) {
+        row = failed(cell, e);
+      }
+      results.put(row);
+      rows.add(row);
+      log.printf("[%d/%d] %s  %s  (%.0f s)%n", i, cells.size(), cell.id(), Summary.oneLine(row, cell.task()), (System.nanoTime() - start) / 1e9);
+      log.flush();
+    }
+    return rows;
+  }
+
+  private TaskData taskData(TaskEntry task) throws IOException {
+    TaskData d = data.get(task.name());
+    if (d == null) {
+      var source = suite.datasets().get(task.dataset()).source();
+      int scans = countRows(source.path());
+      try (Progress p = Progress.start("  load " + task.name(), Math.max(1, scans))) {
+        d = TaskData.load(task, source, new PreprocessCache(suite.cacheFolder().resolve("preprocessed")), p::stepTo);
+      }
+      data.put(task.name(), d);
+    }
+    return d;
+  }
+
+  private static int countRows(Path source) {
+    try {
+      Path manifest = java.nio.file.Files.isDirectory(source) ? org.brainbench.tasks.dataset.DatasetFormat.manifestIn(source) : source;
+      return manifest == null ? 0 : (int) java.nio.file.Files.lines(manifest).count() - 1;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private ObjectNode failed(Cell cell, Exception e) {
+    ObjectNode row = CellRunner.skeleton(suite, cell);
+    row.put("status", "failed");
+    row.put("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    return row;
+  }
+}

@@ -1,0 +1,163 @@
+package org.brainbench.harness.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.brainbench.harness.suite.TaskEntry;
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.dataset.Dataset;
+import org.brainbench.tasks.dataset.DatasetLoader;
+import org.brainbench.tasks.dataset.DatasetSource;
+import org.brainbench.tasks.dataset.DatasetValidator;
+import org.brainbench.tasks.dataset.Scan;
+import org.brainbench.tasks.preprocess.PreprocessCache;
+import org.brainbench.tasks.preprocess.ScanLoader;
+import org.brainbench.tasks.split.Stratification;
+import org.brainbench.tasks.volume.Grid;
+import org.brainbench.tasks.volume.Volume;
+
+/**
+ * A task's data for a run: the validated dataset, every scan preprocessed and held in memory (read
+ * once, through the on-disk preprocessing cache), the subjects' strata for splitting, and a hash
+ * of what was read for provenance. Shared by every cell of the task.
+ */
+public final class TaskData {
+  private final TaskEntry task;
+  private final Dataset dataset;
+  private final Map<String, Sample> samples;
+  private final Map<String, String> strata;
+  private final Grid grid;
+  private final String hash;
+
+  private TaskData(TaskEntry task, Dataset dataset, Map<String, Sample> samples, Map<String, String> strata, Grid grid, String hash) {
+    this.task = task;
+    this.dataset = dataset;
+    this.samples = samples;
+    this.strata = strata;
+    this.grid = grid;
+    this.hash = hash;
+  }
+
+  /**
+   * Loads and checks a task's dataset and preprocesses every scan.
+   *
+   * @param progress called with the number of scans loaded
+   */
+  public static TaskData load(TaskEntry task, DatasetSource source, PreprocessCache cache, java.util.function.IntConsumer progress) throws IOException {
+    Set<Integer> labels = Set.copyOf(task.labels());
+    DatasetValidator.Expectations expect = new DatasetValidator.Expectations(task.classes(), labels);
+    Dataset dataset = DatasetLoader.load(source, task.type(), expect);
+    ScanLoader loader = new ScanLoader(task.preprocess(), cache);
+    Map<String, Sample> samples = new LinkedHashMap<>();
+    Grid grid = null;
+    Scan first = null;
+    int done = 0;
+    for (Scan scan : dataset.scans()) {
+      Volume image = loader.image(scan);
+      if (grid == null) {
+        grid = image.grid();
+        first = scan;
+      } else if (!sameShape(grid, image.grid())) {
+        throw new IOException(source.path() + ": after preprocessing, " + scan.scanId() + " is " + image.grid() + " but "
+            + first.scanId() + " is " + grid + "; set preprocess.shape (or cropPad) so every scan gets the same grid");
+      }
+      byte[] classes = null;
+      if (task.type() == TaskType.SEGMENT) {
+        classes = classes(loader.mask(scan), task.labels(), scan);
+      }
+      samples.put(scan.scanId(), new Sample(scan, image.channels(), classes));
+      progress.accept(++done);
+    }
+    Stratification stratification = task.split().stratification();
+    Map<String, String> strata = stratification.strata(dataset, task.split().ageBins());
+    return new TaskData(task, dataset, samples, strata, grid, hash(dataset, source));
+  }
+
+  private static boolean sameShape(Grid a, Grid b) {
+    return a.nx() == b.nx() && a.ny() == b.ny() && a.nz() == b.nz();
+  }
+
+  /** Label values to class indices: 0 stays background, the task's i-th label becomes i+1. */
+  private static byte[] classes(Volume mask, List<Integer> labels, Scan scan) throws IOException {
+    float[] m = mask.channel(0);
+    byte[] out = new byte[m.length];
+    for (int i = 0; i < m.length; i++) {
+      int v = Math.round(m[i]);
+      if (v != 0) {
+        int k = labels.indexOf(v);
+        if (k < 0) {
+          throw new IOException(scan.mask() + ": label " + v + " is not in the task's labels " + labels);
+        }
+        out[i] = (byte) (k + 1);
+      }
+    }
+    return out;
+  }
+
+  /** SHA-256 over every scan's id, files (name, size, modification time) and target. */
+  private static String hash(Dataset d, DatasetSource source) throws IOException {
+    StringBuilder b = new StringBuilder();
+    List<Scan> scans = new ArrayList<>(d.scans());
+    scans.sort(Comparator.comparing(Scan::scanId));
+    for (Scan s : scans) {
+      b.append(s.scanId()).append('|').append(s.label()).append('|').append(s.age());
+      List<java.nio.file.Path> files = new ArrayList<>(s.images());
+      if (s.mask() != null) {
+        files.add(s.mask());
+      }
+      for (java.nio.file.Path f : files) {
+        b.append('|').append(f.getFileName()).append(':').append(java.nio.file.Files.size(f));
+      }
+      b.append('\n');
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public TaskEntry task() {
+    return task;
+  }
+
+  public Dataset dataset() {
+    return dataset;
+  }
+
+  public Sample sample(String scanId) {
+    return samples.get(scanId);
+  }
+
+  public List<Sample> samples(List<Scan> scans) {
+    List<Sample> out = new ArrayList<>();
+    scans.forEach(s -> out.add(samples.get(s.scanId())));
+    return out;
+  }
+
+  public Map<String, String> strata() {
+    return strata;
+  }
+
+  /** The preprocessed grid every scan shares. */
+  public Grid grid() {
+    return grid;
+  }
+
+  /** Image channels per scan (modalities, or the volumes of a 4D file). */
+  public int channels() {
+    return samples.values().iterator().next().channels().length;
+  }
+
+  public String hash() {
+    return hash;
+  }
+}

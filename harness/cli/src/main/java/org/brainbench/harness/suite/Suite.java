@@ -1,0 +1,48 @@
+package org.brainbench.harness.suite;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated suite: what to run (tasks x models x backends x seeds x folds x label fractions,
+ * minus exclusions) and how.
+ *
+ * @param file the suite file (relative paths in it are relative to its folder)
+ * @param folds the folds to run, or null for every fold of each task's split
+ * @param threads intra-op threads for the backends (0: all cores)
+ * @param cacheFolder where preprocessed volumes (and the built-in data) are kept
+ */
+public record Suite(
+    Path file,
+    String name,
+    String description,
+    BuiltinData builtin,
+    Map<String, DatasetEntry> datasets,
+    List<TaskEntry> tasks,
+    List<ModelEntry> models,
+    TrainingPatch training,
+    List<Rule> overrides,
+    List<String> backends,
+    List<Long> seeds,
+    List<Integer> folds,
+    List<Double> labelFractions,
+    List<Rule> exclusions,
+    int threads,
+    Path cacheFolder) {
+  public Suite {
+    datasets = Map.copyOf(datasets);
+    tasks = List.copyOf(tasks);
+    models = List.copyOf(models);
+    overrides = List.copyOf(overrides);
+    backends = List.copyOf(backends);
+    seeds = List.copyOf(seeds);
+    folds = folds == null ? null : List.copyOf(folds);
+    labelFractions = List.copyOf(labelFractions);
+    exclusions = List.copyOf(exclusions);
+  }
+
+  public TaskEntry task(String name) {
+    return tasks.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,593 @@
+package org.brainbench.harness.suite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.brainbench.api.backend.Backends;
+import org.brainbench.api.model.ModelCatalog;
+import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.ParamDef;
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.dataset.DatasetFormat;
+import org.brainbench.tasks.dataset.DatasetSource;
+import org.brainbench.tasks.preprocess.Normalization;
+import org.brainbench.tasks.preprocess.PreprocessSpec;
+import org.brainbench.tasks.split.SplitPlan;
+import org.brainbench.tasks.split.Stratification;
+
+/**
+ * Reads a suite YAML file into a validated {@link Suite}. Unknown keys, wrong types, out-of-range
+ * values, unknown model/task/backend/metric names, duplicate names and missing files are errors
+ * naming the path inside the file; all of them are collected and thrown together as a {@link
+ * SuiteException}. The format is documented in the README ("Suites").
+ */
+public final class SuiteReader {
+  static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models",
+      "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache");
+  static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
+  static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
+  static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins");
+  static final Set<String> MODEL = Set.of("id", "name", "params", "training");
+  static final Set<String> RULE = Set.of("task", "model", "backend", "seed", "fold", "labelFraction");
+  static final Set<String> DATASET = Set.of("path", "format", "labelColumn", "modalities");
+  static final Set<String> BUILTIN = Set.of("shape", "subjects", "seed", "followUp");
+  static final String BUILTIN_PREFIX = "builtin:";
+  private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
+
+  private final List<String> problems = new ArrayList<>();
+  private final Path file;
+  private final Path folder;
+
+  private SuiteReader(Path file) {
+    this.file = file;
+    this.folder = file.toAbsolutePath().getParent();
+  }
+
+  /** Reads and validates; throws {@link SuiteException} listing every problem. */
+  public static Suite read(Path file) {
+    return new SuiteReader(file).readSuite();
+  }
+
+  private Suite readSuite() {
+    JsonNode doc = parse();
+    if (doc == null || doc.isMissingNode() || doc.isNull()) {
+      problems.add("empty suite file (no YAML content)");
+      throw failure();
+    }
+    Node root = new Node(doc, "", problems);
+    if (!root.isObject()) {
+      throw failure();
+    }
+    root.allowOnly(TOP);
+    String name = root.get("name").requiredString();
+    if (name != null && !name.matches(NAME_PATTERN)) {
+      root.get("name").problem("must be letters, digits, '.', '_' or '-' (it names the results folder), got \"" + name + "\"");
+    }
+    String description = root.get("description").string("");
+    Path cache = folder.resolve(root.get("cache").string(".brainbench-cache"));
+    if (!root.has("cache")) {
+      cache = Path.of(".brainbench-cache").toAbsolutePath(); // beside the working directory, shared by suites
+    }
+    BuiltinData builtin = builtin(root.get("builtin"), cache);
+    Map<String, DatasetEntry> datasets = datasets(root.get("datasets"), builtin);
+    PreprocessSpec preprocess = preprocess(root.get("preprocess"), PreprocessSpec.toShape(64, 64, 64));
+    List<TaskEntry> tasks = tasks(root.get("tasks"), datasets, preprocess);
+    List<ModelEntry> models = models(root.get("models"));
+    TrainingPatch training = TrainingSettings.read(root.get("training"));
+    List<Rule> overrides = rules(root.get("overrides"), true);
+    List<String> backends = backends(root.get("backends"));
+    List<Long> seeds = seeds(root.get("seeds"));
+    List<Integer> folds = folds(root.get("folds"), tasks);
+    List<Double> fractions = fractions(root.get("labelFractions"));
+    List<Rule> exclusions = rules(root.get("exclude"), false);
+    Long threads = root.get("threads").integer(0L, 0, 1024);
+    checkRuleNames(overrides, exclusions, tasks, models, root);
+    if (!problems.isEmpty()) {
+      throw failure();
+    }
+    Suite suite = new Suite(file, name, description, builtin, datasets, tasks, models, training, overrides, backends,
+        seeds, folds, fractions, exclusions, threads.intValue(), cache);
+    checkCombinations(suite);
+    if (!problems.isEmpty()) {
+      throw failure();
+    }
+    return suite;
+  }
+
+  private JsonNode parse() {
+    if (!Files.isRegularFile(file)) {
+      problems.add(Files.exists(file) ? "not a file" : "no such file");
+      throw failure();
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (MalformedInputException e) {
+      problems.add("not UTF-8 text");
+      throw failure();
+    } catch (IOException e) {
+      problems.add("cannot read: " + e.getMessage());
+      throw failure();
+    }
+    if (text.isBlank()) {
+      problems.add("empty suite file");
+      throw failure();
+    }
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(text);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      problems.add("not valid YAML" + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
+          + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      throw failure();
+    }
+  }
+
+  private SuiteException failure() {
+    return new SuiteException(file, problems);
+  }
+
+  private BuiltinData builtin(Node n, Path cache) {
+    if (n.isMissing()) {
+      return null;
+    }
+    n.allowOnly(BUILTIN);
+    int[] shape = n.get("shape").intTriple(8, 512);
+    if (shape == null && !n.has("shape")) {
+      shape = new int[] {64, 64, 64};
+    }
+    Long subjects = n.get("subjects").integer(100L, 4, 100_000);
+    Long seed = n.get("seed").integer(42L, Long.MIN_VALUE, Long.MAX_VALUE);
+    Double followUp = n.get("followUp").number(0.2, 0, 1, false);
+    if (shape == null || subjects == null || seed == null || followUp == null) {
+      return null;
+    }
+    String folderName = String.format(Locale.ROOT, "builtin-%dx%dx%d-n%d-s%d-f%s", shape[0], shape[1], shape[2], subjects, seed, Node.fmt(followUp));
+    return new BuiltinData(shape, subjects.intValue(), seed, followUp, cache.resolve(folderName));
+  }
+
+  private Map<String, DatasetEntry> datasets(Node n, BuiltinData builtin) {
+    Map<String, DatasetEntry> out = new LinkedHashMap<>();
+    if (!n.isObject()) {
+      return out;
+    }
+    for (Map.Entry<String, Node> e : n.entries().entrySet()) {
+      String name = e.getKey();
+      Node d = e.getValue();
+      String path;
+      DatasetFormat format = null;
+      String labelColumn = null;
+      List<String> modalities = null;
+      if (d.raw() != null && d.raw().isTextual()) {
+        path = d.string(null);
+      } else {
+        if (!d.isObject()) {
+          continue;
+        }
+        d.allowOnly(DATASET);
+        path = d.get("path").requiredString();
+        String f = d.get("format").choice(null, List.of("manifest", "bids", "brats"));
+        format = f == null ? null : DatasetFormat.fromId(f);
+        labelColumn = d.get("labelColumn").string(null);
+        if (d.has("modalities")) {
+          modalities = new ArrayList<>();
+          for (Node m : d.get("modalities").items()) {
+            modalities.add(m.requiredString());
+          }
+        }
+      }
+      if (path == null) {
+        continue;
+      }
+      Node where = d.raw() != null && d.raw().isTextual() ? d : d.get("path");
+      if (path.startsWith(BUILTIN_PREFIX)) {
+        TaskType t = TaskType.fromId(path.substring(BUILTIN_PREFIX.length()));
+        if (t == null) {
+          where.problem("unknown built-in dataset \"" + path + "\"; use builtin:classify, builtin:regress, builtin:segment or builtin:pretrain");
+          continue;
+        }
+        if (builtin == null) {
+          where.problem("uses the built-in data, but the suite has no builtin: section");
+          continue;
+        }
+        out.put(name, new DatasetEntry(name, new DatasetSource(name, builtin.folder().resolve(t.id()), DatasetFormat.MANIFEST, null, null), t));
+      } else {
+        Path p = folder.resolve(path).normalize();
+        if (!Files.exists(p)) {
+          where.problem("no such file or folder: " + p);
+          continue;
+        }
+        out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities), null));
+      }
+    }
+    return out;
+  }
+
+  private PreprocessSpec preprocess(Node n, PreprocessSpec base) {
+    if (n.isMissing()) {
+      return base;
+    }
+    if (!n.allowOnly(PREPROCESS)) {
+      return base;
+    }
+    Boolean reorient = n.get("reorient").bool(base.reorient());
+    double[] spacing = n.has("spacing") ? n.get("spacing").triple(0, true) : null;
+    int[] shape = n.has("shape") ? n.get("shape").intTriple(1, 1024) : null;
+    if (spacing == null && shape == null && !n.has("spacing") && !n.has("shape")) {
+      spacing = base.spacing();
+      shape = base.shape();
+    }
+    if (n.has("spacing") && n.has("shape")) {
+      n.problem("give either spacing or shape, not both");
+      return base;
+    }
+    int[] cropPad = n.has("cropPad") ? n.get("cropPad").intTriple(1, 1024) : base.cropPad();
+    double[] clip = base.clipPercentiles();
+    Node c = n.get("clip");
+    if (c.has("0") || (!c.isMissing() && c.raw().isArray())) {
+      List<Node> items = c.items();
+      if (items.size() != 2) {
+        c.problem("must be [low, high] percentiles");
+      } else {
+        Double lo = items.get(0).number(null, 0, 100, false);
+        Double hi = items.get(1).number(null, 0, 100, false);
+        if (lo != null && hi != null) {
+          if (lo >= hi) {
+            c.problem("low percentile must be below high, got [" + Node.fmt(lo) + ", " + Node.fmt(hi) + "]");
+          }
+          clip = new double[] {lo, hi};
+        }
+      }
+    } else if (!c.isMissing() && c.raw().isBoolean() && !c.raw().asBoolean()) {
+      clip = null;
+    } else if (!c.isMissing()) {
+      c.problem("must be [low, high] percentiles or false");
+    }
+    String norm = n.get("normalize").choice(base.normalization().id(), List.of("zscore", "minmax", "none"));
+    if (reorient == null || norm == null) {
+      return base;
+    }
+    try {
+      return new PreprocessSpec(reorient, spacing, shape, cropPad, clip != null && clip[0] < clip[1] ? clip : null, Normalization.fromId(norm));
+    } catch (IllegalArgumentException e) {
+      n.problem(e.getMessage());
+      return base;
+    }
+  }
+
+  private List<TaskEntry> tasks(Node n, Map<String, DatasetEntry> datasets, PreprocessSpec preprocess) {
+    List<TaskEntry> out = new ArrayList<>();
+    if (n.isMissing() || n.items().isEmpty()) {
+      n.problem("is required: list at least one task");
+      return out;
+    }
+    Set<String> names = new HashSet<>();
+    for (Node t : n.items()) {
+      if (!t.isObject()) {
+        continue;
+      }
+      t.allowOnly(TASK);
+      String name = t.get("name").requiredString();
+      if (name != null && !name.matches(NAME_PATTERN)) {
+        t.get("name").problem("must be letters, digits, '.', '_' or '-', got \"" + name + "\"");
+      } else if (name != null && !names.add(name)) {
+        t.get("name").problem("duplicate task name \"" + name + "\"");
+      }
+      String typeId = t.get("type").requiredString();
+      TaskType type = typeId == null ? null : TaskType.fromId(typeId);
+      if (typeId != null && (type == null || type == TaskType.PRETRAIN)) {
+        t.get("type").problem("unknown task type \"" + typeId + "\"; one of [classify, regress, segment]"
+            + (type == TaskType.PRETRAIN ? " (pre-training stages come with the medical-transformer)" : ""));
+        type = null;
+      }
+      String dataset = t.get("dataset").requiredString();
+      if (dataset != null && !datasets.containsKey(dataset)) {
+        t.get("dataset").problem("unknown dataset \"" + dataset + "\"; the suite's datasets are " + datasets.keySet());
+      } else if (dataset != null && type != null && datasets.get(dataset).isBuiltin() && datasets.get(dataset).builtinTask() != type) {
+        t.get("dataset").problem("dataset \"" + dataset + "\" is the built-in " + datasets.get(dataset).builtinTask().id() + " data, not " + type.id());
+      }
+      List<String> classes = new ArrayList<>();
+      for (Node c : t.get("classes").items()) {
+        String s = c.requiredString();
+        if (s != null && classes.contains(s)) {
+          c.problem("duplicate class \"" + s + "\"");
+        } else if (s != null) {
+          classes.add(s);
+        }
+      }
+      if (type == TaskType.CLASSIFY && classes.size() < 2) {
+        t.get("classes").problem("a classify task lists its classes in order (at least two), e.g. [CN, AD]");
+      } else if (type != null && type != TaskType.CLASSIFY && t.has("classes")) {
+        t.get("classes").problem("only classify tasks have classes");
+      }
+      List<Integer> labels = new ArrayList<>();
+      for (Node l : t.get("labels").items()) {
+        Long v = l.integer(null, 1, 255);
+        if (v != null && labels.contains(v.intValue())) {
+          l.problem("duplicate label " + v);
+        } else if (v != null) {
+          labels.add(v.intValue());
+        }
+      }
+      if (type == TaskType.SEGMENT && labels.isEmpty()) {
+        t.get("labels").problem("a segment task lists its non-zero label values, e.g. [1, 2, 4]");
+      } else if (type != null && type != TaskType.SEGMENT && t.has("labels")) {
+        t.get("labels").problem("only segment tasks have labels");
+      }
+      List<String> metrics = new ArrayList<>();
+      if (type != null) {
+        List<String> allowed = MetricNames.of(type);
+        for (Node m : t.get("metrics").items()) {
+          String s = m.requiredString();
+          if (s != null && !allowed.contains(s)) {
+            m.problem("unknown metric \"" + s + "\" for " + type.id() + "; one of " + allowed);
+          } else if (s != null && !metrics.contains(s)) {
+            metrics.add(s);
+          }
+        }
+        if (metrics.isEmpty()) {
+          metrics.addAll(MetricNames.defaults(type));
+        }
+      }
+      SplitPlan split = split(t.get("split"), type);
+      PreprocessSpec pre = preprocess(t.get("preprocess"), preprocess);
+      TrainingPatch training = TrainingSettings.read(t.get("training"));
+      if (name != null && type != null && dataset != null && split != null) {
+        out.add(new TaskEntry(name, type, dataset, classes, labels, metrics, split, pre, training));
+      }
+    }
+    return out;
+  }
+
+  private SplitPlan split(Node n, TaskType type) {
+    n.allowOnly(SPLIT);
+    Long folds = n.get("folds").integer(1L, 1, 100);
+    Double test = n.get("test").number(0.2, 0, 0.9, false);
+    Double validation = n.get("validation").number(0.2, 0, 0.9, false);
+    String defaultStrat = type == TaskType.CLASSIFY ? "class" : type == TaskType.REGRESS ? "age" : "none";
+    String strat = n.get("stratify").choice(defaultStrat, List.of("class", "age", "none"));
+    Long bins = n.get("ageBins").integer(5L, 1, 100);
+    if (folds == null || test == null || validation == null || strat == null || bins == null) {
+      return null;
+    }
+    if ("class".equals(strat) && type != null && type != TaskType.CLASSIFY) {
+      n.get("stratify").problem("class stratification needs a classify task");
+      return null;
+    }
+    try {
+      return new SplitPlan(folds.intValue(), test, validation, Stratification.fromId(strat), bins.intValue());
+    } catch (IllegalArgumentException e) {
+      n.problem(e.getMessage());
+      return null;
+    }
+  }
+
+  private List<ModelEntry> models(Node n) {
+    List<ModelEntry> out = new ArrayList<>();
+    if (n.isMissing() || n.items().isEmpty()) {
+      n.problem("is required: list at least one model");
+      return out;
+    }
+    Set<String> names = new HashSet<>();
+    for (Node m : n.items()) {
+      if (m.raw() != null && m.raw().isTextual()) {
+        String id = m.string(null);
+        ModelSpec spec = spec(m, id, new Node(null, m.path() + ".params", problems));
+        if (spec != null && names.add(id)) {
+          out.add(new ModelEntry(id, id, spec, TrainingPatch.empty()));
+        } else if (spec != null) {
+          m.problem("duplicate model name \"" + id + "\"; give each a name:");
+        }
+        continue;
+      }
+      if (!m.isObject()) {
+        continue;
+      }
+      m.allowOnly(MODEL);
+      String id = m.get("id").requiredString();
+      String name = m.get("name").string(id);
+      if (name != null && !name.matches(NAME_PATTERN)) {
+        m.get("name").problem("must be letters, digits, '.', '_' or '-', got \"" + name + "\"");
+        continue;
+      }
+      if (name != null && !names.add(name)) {
+        (m.has("name") ? m.get("name") : m.get("id")).problem("duplicate model name \"" + name + "\"; give each a distinct name:");
+      }
+      ModelSpec spec = id == null ? null : spec(m.get("id"), id, m.get("params"));
+      TrainingPatch training = TrainingSettings.read(m.get("training"));
+      if (spec != null) {
+        out.add(new ModelEntry(name, id, spec, training));
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private ModelSpec spec(Node idNode, String id, Node params) {
+    ModelCatalog.Entry entry = ModelCatalog.find(id);
+    if (entry == null) {
+      idNode.problem("unknown model \"" + id + "\"; known models are " + ModelCatalog.ids());
+      return null;
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    int before = problems.size();
+    if (!params.isMissing() && params.isObject()) {
+      for (Map.Entry<String, Node> e : params.entries().entrySet()) {
+        ParamDef def = entry.param(e.getKey());
+        if (def == null) {
+          e.getValue().problem("unknown parameter of " + id + "; its parameters are "
+              + entry.params().stream().map(ParamDef::name).toList());
+          continue;
+        }
+        Object v = value(e.getValue(), def);
+        if (v != null) {
+          values.put(def.name(), v);
+        }
+      }
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    try {
+      return entry.build(values);
+    } catch (IllegalArgumentException e) {
+      params.problem(e.getMessage());
+      return null;
+    }
+  }
+
+  private static Object value(Node n, ParamDef def) {
+    return switch (def.type()) {
+      case INT -> {
+        Long v = n.integer(null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        yield v == null ? null : v.intValue();
+      }
+      case DOUBLE -> n.number(null, -Double.MAX_VALUE, Double.MAX_VALUE, false);
+      case BOOLEAN -> n.bool(null);
+      case STRING -> n.string(null);
+      case INT_LIST -> {
+        List<Integer> out = new ArrayList<>();
+        for (Node item : n.items()) {
+          Long v = item.integer(null, Integer.MIN_VALUE, Integer.MAX_VALUE);
+          if (v == null) {
+            yield null;
+          }
+          out.add(v.intValue());
+        }
+        yield out;
+      }
+    };
+  }
+
+  private List<String> backends(Node n) {
+    List<String> available = Backends.ids();
+    List<String> out = new ArrayList<>();
+    for (Node b : n.items()) {
+      String id = b.requiredString();
+      if (id != null && !available.contains(id)) {
+        b.problem("unknown backend \"" + id + "\"; available: " + available);
+      } else if (id != null && !out.contains(id)) {
+        out.add(id);
+      }
+    }
+    if (out.isEmpty() && n.isMissing()) {
+      out.add("djl");
+    }
+    return out;
+  }
+
+  private List<Long> seeds(Node n) {
+    List<Long> out = new ArrayList<>();
+    for (Node s : n.items()) {
+      Long v = s.integer(null, 0, Long.MAX_VALUE);
+      if (v != null && !out.contains(v)) {
+        out.add(v);
+      }
+    }
+    if (n.isMissing()) {
+      out.add(1L);
+    }
+    return out;
+  }
+
+  private List<Integer> folds(Node n, List<TaskEntry> tasks) {
+    if (n.isMissing() || "all".equals(n.raw().asText())) {
+      return null;
+    }
+    int maxFolds = tasks.stream().mapToInt(t -> t.split().folds()).max().orElse(1);
+    List<Integer> out = new ArrayList<>();
+    for (Node f : n.items()) {
+      Long v = f.integer(null, 0, maxFolds - 1);
+      if (v != null && !out.contains(v.intValue())) {
+        out.add(v.intValue());
+      }
+    }
+    return out;
+  }
+
+  private List<Double> fractions(Node n) {
+    List<Double> out = new ArrayList<>();
+    for (Node f : n.items()) {
+      Double v = f.number(null, 0, 1, true);
+      if (v != null && !out.contains(v)) {
+        out.add(v);
+      }
+    }
+    if (n.isMissing()) {
+      out.add(1.0);
+    }
+    return out;
+  }
+
+  private List<Rule> rules(Node n, boolean withTraining) {
+    List<Rule> out = new ArrayList<>();
+    for (Node r : n.items()) {
+      if (!r.isObject()) {
+        continue;
+      }
+      Set<String> keys = new HashSet<>(RULE);
+      if (withTraining) {
+        keys.add("training");
+      }
+      r.allowOnly(keys);
+      Long seed = r.get("seed").integer(null, 0, Long.MAX_VALUE);
+      Long fold = r.get("fold").integer(null, 0, 100);
+      Double fraction = r.get("labelFraction").number(null, 0, 1, true);
+      TrainingPatch training = withTraining ? TrainingSettings.read(r.get("training")) : TrainingPatch.empty();
+      if (withTraining && !r.has("training")) {
+        r.problem("an override needs a training: block");
+      }
+      out.add(new Rule(r.get("task").string(null), r.get("model").string(null), r.get("backend").string(null), seed,
+          fold == null ? null : fold.intValue(), fraction, training));
+    }
+    return out;
+  }
+
+  private void checkRuleNames(List<Rule> overrides, List<Rule> exclusions, List<TaskEntry> tasks, List<ModelEntry> models, Node root) {
+    Set<String> taskNames = new HashSet<>();
+    tasks.forEach(t -> taskNames.add(t.name()));
+    Set<String> modelNames = new HashSet<>();
+    models.forEach(m -> modelNames.add(m.name()));
+    check(overrides, "overrides", taskNames, modelNames, root);
+    check(exclusions, "exclude", taskNames, modelNames, root);
+  }
+
+  private void check(List<Rule> rules, String key, Set<String> tasks, Set<String> models, Node root) {
+    for (int i = 0; i < rules.size(); i++) {
+      Rule r = rules.get(i);
+      String at = key + "[" + i + "]";
+      if (r.task() != null && !tasks.contains(r.task())) {
+        problems.add(at + ".task: no task named \"" + r.task() + "\"");
+      }
+      if (r.model() != null && !models.contains(r.model())) {
+        problems.add(at + ".model: no model named \"" + r.model() + "\"");
+      }
+      if (r.backend() != null && !Backends.ids().contains(r.backend())) {
+        problems.add(at + ".backend: unknown backend \"" + r.backend() + "\"");
+      }
+    }
+  }
+
+  /** Training settings that only fail together (warm-up longer than training) and model/input fits. */
+  private void checkCombinations(Suite suite) {
+    for (Cell cell : CellMatrix.expand(suite, problems)) {
+      String problem = cell.model().spec().incompatibility(CellMatrix.head(cell.task(), cell.model(), null));
+      if (problem != null) {
+        problems.add("tasks[" + suite.tasks().indexOf(cell.task()) + "]/models[" + suite.models().indexOf(cell.model()) + "]: " + cell.model().name() + ": " + problem);
+        return;
+      }
+    }
+  }
+}

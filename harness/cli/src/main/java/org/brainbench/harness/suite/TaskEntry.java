@@ -1,0 +1,34 @@
+package org.brainbench.harness.suite;
+
+import java.util.List;
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.preprocess.PreprocessSpec;
+import org.brainbench.tasks.split.SplitPlan;
+
+/**
+ * A task of a suite.
+ *
+ * @param classes class names in order (classify); the second is the positive class of two
+ * @param labels the non-zero label values (segment), mapped to classes 1..n in this order
+ * @param metrics metric keys reported first in the summary; the first drives early stopping
+ */
+public record TaskEntry(
+    String name,
+    TaskType type,
+    String dataset,
+    List<String> classes,
+    List<Integer> labels,
+    List<String> metrics,
+    SplitPlan split,
+    PreprocessSpec preprocess,
+    TrainingPatch training) {
+  public TaskEntry {
+    classes = List.copyOf(classes);
+    labels = List.copyOf(labels);
+    metrics = List.copyOf(metrics);
+  }
+
+  public String primaryMetric() {
+    return metrics.get(0);
+  }
+}

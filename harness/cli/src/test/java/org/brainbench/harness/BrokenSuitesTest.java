@@ -1,0 +1,131 @@
+package org.brainbench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.brainbench.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A corpus of broken suites made from the quickstart: each is rejected by {@code validate} with exit
+ * code 2, a message naming the file and the path inside it, and no stack trace.
+ */
+class BrokenSuitesTest {
+  static final Path QUICKSTART = Path.of("../../suites/quickstart.yaml");
+
+  @TempDir Path dir;
+
+  record Result(int exit, String out, String err) {}
+
+  static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  static String quickstart() throws IOException {
+    return Files.readString(QUICKSTART);
+  }
+
+  @Test
+  void theQuickstartItselfIsValid() {
+    Result r = cli("validate", QUICKSTART.toString());
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("3 cell(s)").contains("ad-vs-cn/cnn3d/djl/s1/f0/p1");
+  }
+
+  static Stream<Arguments> broken() {
+    return Stream.of(
+        Arguments.of("empty file", (UnaryOperator<String>) s -> "", "empty suite file"),
+        Arguments.of("only a comment", (UnaryOperator<String>) s -> "# nothing\n", "empty suite file"),
+        Arguments.of("not YAML", (UnaryOperator<String>) s -> "name: [unclosed\ntasks: {", "not valid YAML (line"),
+        Arguments.of("a list at the top", (UnaryOperator<String>) s -> "- 1\n- 2\n", "must be a mapping"),
+        Arguments.of("unknown top-level key", (UnaryOperator<String>) s -> s + "\nepochz: 3\n", "epochz: unknown key"),
+        Arguments.of("unknown key in training", (UnaryOperator<String>) s -> s.replace("  batchSize: 8", "  batchSize: 8\n  bachSize: 9"),
+            "training.bachSize: unknown key"),
+        Arguments.of("unknown model parameter", (UnaryOperator<String>) s -> s.replace("widthFactor: 0.25", "widthFactor: 0.25, depth: 3"),
+            "models[0].params.depth: unknown parameter of cnn3d"),
+        Arguments.of("wrong type", (UnaryOperator<String>) s -> s.replace("epochs: 20", "epochs: twenty"),
+            "training.epochs: must be a whole number, got text \"twenty\""),
+        Arguments.of("fraction as epochs", (UnaryOperator<String>) s -> s.replace("epochs: 20", "epochs: 2.5"),
+            "training.epochs: must be a whole number"),
+        Arguments.of("negative size", (UnaryOperator<String>) s -> s.replace("preprocess: {shape: 32,", "preprocess: {shape: -32,"),
+            "preprocess.shape"),
+        Arguments.of("zero batch size", (UnaryOperator<String>) s -> s.replace("batchSize: 8", "batchSize: 0"),
+            "training.batchSize: must be in [1, 4096], got 0"),
+        Arguments.of("zero width", (UnaryOperator<String>) s -> s.replace("widthFactor: 0.25", "widthFactor: 0"),
+            "models[0].params: widthFactor must be in (0, 8], got 0.0"),
+        Arguments.of("negative learning rate", (UnaryOperator<String>) s -> s.replace("learningRate: 0.003", "learningRate: -0.003"),
+            "training.learningRate: must be > 0"),
+        Arguments.of("unknown model", (UnaryOperator<String>) s -> s.replace("- id: cnn3d", "- id: resnet9000"),
+            "models[0].id: unknown model \"resnet9000\""),
+        Arguments.of("unknown task type", (UnaryOperator<String>) s -> s.replace("type: regress", "type: regression"),
+            "tasks[1].type: unknown task type \"regression\""),
+        Arguments.of("unknown backend", (UnaryOperator<String>) s -> s.replace("backends: [djl]", "backends: [djl, tensorflow]"),
+            "backends[1]: unknown backend \"tensorflow\""),
+        Arguments.of("unknown metric", (UnaryOperator<String>) s -> s.replace("metrics: [mae, r2, pearson]", "metrics: [mae, accuracy]"),
+            "tasks[1].metrics[1]: unknown metric \"accuracy\" for regress"),
+        Arguments.of("unknown dataset", (UnaryOperator<String>) s -> s.replace("dataset: age", "dataset: ages"),
+            "tasks[1].dataset: unknown dataset \"ages\""),
+        Arguments.of("missing file", (UnaryOperator<String>) s -> s.replace("age: builtin:regress", "age: data/does-not-exist.csv"),
+            "datasets.age: no such file or folder"),
+        Arguments.of("unknown built-in", (UnaryOperator<String>) s -> s.replace("builtin:segment", "builtin:segmentation"),
+            "unknown built-in dataset"),
+        Arguments.of("classify without classes", (UnaryOperator<String>) s -> s.replace("    classes: [CN, AD]\n", ""),
+            "tasks[0].classes: a classify task lists its classes"),
+        Arguments.of("duplicate task name", (UnaryOperator<String>) s -> s.replace("name: brain-age", "name: ad-vs-cn"),
+            "tasks[1].name: duplicate task name"),
+        Arguments.of("missing name", (UnaryOperator<String>) s -> s.replace("name: quickstart\n", ""), "name: is required"),
+        Arguments.of("no tasks", (UnaryOperator<String>) s -> s.substring(0, s.indexOf("tasks:")) + s.substring(s.indexOf("models:")),
+            "tasks: is required"),
+        Arguments.of("label fraction above 1", (UnaryOperator<String>) s -> s + "\nlabelFractions: [0.5, 1.5]\n",
+            "labelFractions[1]: must be > 0 and <= 1, got 1.5"),
+        Arguments.of("warm-up longer than training", (UnaryOperator<String>) s -> s.replace("warmupEpochs: 1", "warmupEpochs: 50"),
+            "warmupEpochs must be in [0, epochs]"),
+        Arguments.of("segmentation grid not divisible", (UnaryOperator<String>) s -> s.replace("preprocess: {shape: 40}", "preprocess: {shape: 42}"),
+            "segmentation input sizes must be divisible by 4"),
+        Arguments.of("exclude names an unknown model", (UnaryOperator<String>) s -> s + "\nexclude:\n  - {model: vit}\n",
+            "exclude[0].model: no model named \"vit\""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("broken")
+  void isRejectedWithItsPath(String what, UnaryOperator<String> edit, String expected) throws IOException {
+    Path suite = dir.resolve("suite.yaml");
+    Files.writeString(suite, edit.apply(quickstart()), StandardCharsets.UTF_8);
+    Result r = cli("validate", suite.toString());
+    assertThat(r.exit).as(r.out + r.err).isEqualTo(2);
+    assertThat(r.err).contains(suite.toString() + ": ").contains(expected);
+    assertThat(r.err).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws IOException {
+    Path suite = dir.resolve("suite.yaml");
+    Files.writeString(suite, quickstart().replace("epochs: 20", "epochs: 0").replace("- id: cnn3d", "- id: nope")
+        .replace("backends: [djl]", "backends: [djl, nope]"));
+    Result r = cli("validate", suite.toString());
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.err).contains("4 problems").contains("tasks[2].training.epochs").contains("training.epochs: must be in [1, 100000], got 0")
+        .contains("models[0].id").contains("backends[1]");
+  }
+
+  @Test
+  void aMissingSuiteFileIsBadInput() {
+    Result r = cli("validate", dir.resolve("nope.yaml").toString());
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.err).contains("nope.yaml: no such file");
+  }
+}

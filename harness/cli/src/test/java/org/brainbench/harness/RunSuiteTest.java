@@ -1,0 +1,149 @@
+package org.brainbench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.brainbench.harness.result.ResultsFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A whole suite at a tiny size, through the command line: rows per DESIGN.md, predictions that
+ * {@code score} turns back into the same metrics, the same numbers on a second run, and a diverging
+ * cell recorded as failed while the suite goes on.
+ */
+class RunSuiteTest {
+  static final String SUITE = """
+      name: tiny
+      builtin: {shape: 16, subjects: 16, seed: 3}
+      cache: cache
+      datasets:
+        cls: builtin:classify
+        age: builtin:regress
+        seg: builtin:segment
+      preprocess: {shape: 16}
+      tasks:
+        - {name: cls, type: classify, dataset: cls, classes: [CN, AD], split: {test: 0.3, validation: 0.2}}
+        - {name: age, type: regress, dataset: age, split: {test: 0.3, validation: 0.2}}
+        - {name: seg, type: segment, dataset: seg, labels: [1, 2, 4], split: {test: 0.3, validation: 0.2}}
+      models:
+        - id: cnn3d
+          params: {channels: [4, 8, 8], segmentationLevels: 2, dropout: 0}
+      training: {epochs: 2, batchSize: 4, learningRate: 0.003, augmentation: {flip: 0.5, rotateDegrees: 5, scale: 0.05, intensity: 0.05}}
+      threads: 1
+      """;
+
+  @TempDir static Path dir;
+  static Path suite;
+  static BrokenSuitesTest.Result first;
+
+  @BeforeAll
+  static void runOnce() throws IOException {
+    suite = dir.resolve("tiny.yaml");
+    Files.writeString(suite, SUITE);
+    first = BrokenSuitesTest.cli("run", suite.toString(), "--out", dir.resolve("out1").toString());
+  }
+
+  static Map<String, ObjectNode> rows(Path out) throws IOException {
+    Map<String, ObjectNode> m = new TreeMap<>();
+    for (ObjectNode r : ResultsFile.read(out.resolve("results.jsonl"))) {
+      m.put(r.get("cell").asText(), r);
+    }
+    return m;
+  }
+
+  @Test
+  void writesOneCompleteRowPerCell() throws IOException {
+    assertThat(first.exit()).as(first.err()).isZero();
+    Map<String, ObjectNode> rows = rows(dir.resolve("out1"));
+    assertThat(rows.keySet()).containsExactly("age/cnn3d/djl/s1/f0/p1", "cls/cnn3d/djl/s1/f0/p1", "seg/cnn3d/djl/s1/f0/p1");
+    for (ObjectNode r : rows.values()) {
+      assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("ok");
+      for (String key : List.of("schema", "suite", "cell", "task", "taskType", "dataset", "model", "backend", "seed", "fold",
+          "labelFraction", "status", "error", "metrics", "params", "timing", "memory", "epochs", "provenance")) {
+        assertThat(r.has(key)).as(key).isTrue();
+      }
+      assertThat(r.get("params").get("total").asLong()).isEqualTo(r.get("params").get("spec").asLong()).isPositive();
+      assertThat(r.get("timing").get("volumesPerSecond").asDouble()).isPositive();
+      assertThat(r.get("memory").get("peakRssBytes").asLong()).isPositive();
+      JsonNode p = r.get("provenance");
+      for (String key : List.of("configHash", "gitCommit", "harnessVersion", "backendVersion", "nativeVersion", "java", "os", "cpu",
+          "gpu", "threads", "datasetHash", "splitHash", "startedAt", "finishedAt")) {
+        assertThat(p.has(key)).as("provenance." + key).isTrue();
+      }
+      assertThat(p.get("threads").asInt()).isEqualTo(1);
+      assertThat(r.get("history")).hasSize(2);
+      assertThat(dir.resolve("out1/checkpoints").resolve(r.get("cell").asText()).resolve("weights.safetensors")).exists();
+    }
+    assertThat(first.out()).contains("baseline: majority class").contains("baseline: mean age").contains("baseline: empty mask");
+  }
+
+  @Test
+  void predictionsScoreBackToTheSameMetrics() throws IOException {
+    Map<String, ObjectNode> rows = rows(dir.resolve("out1"));
+    Path out = dir.resolve("out1");
+    // classification: truth from the predictions file's truth column
+    Path cls = out.resolve("predictions/cls/cnn3d/djl/s1/f0/p1.csv");
+    List<String> lines = Files.readAllLines(cls);
+    List<String> truth = new ArrayList<>(List.of("subject_id,label"));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      truth.add(f[0] + "," + f[1]);
+    }
+    Path truthFile = dir.resolve("cls-truth.csv");
+    Files.write(truthFile, truth);
+    BrokenSuitesTest.Result scored = BrokenSuitesTest.cli("score", "--task", "classify", "--truth", truthFile.toString(), "--pred", cls.toString(), "--json");
+    assertThat(scored.exit()).as(scored.err()).isZero();
+    JsonNode s = new ObjectMapper().readTree(scored.out());
+    JsonNode row = rows.get("cls/cnn3d/djl/s1/f0/p1").get("metrics");
+    for (String m : List.of("accuracy", "balancedAccuracy")) {
+      assertThat(s.get("metrics").get(m).asDouble()).as(m).isCloseTo(row.get(m).asDouble(), within(1e-9));
+    }
+    assertThat(s.get("metrics").get("auc").asDouble()).isCloseTo(row.get("auc").asDouble(), within(1e-4)); // 6 significant digits in the CSV
+    // segmentation: the label maps written beside the results
+    Path seg = out.resolve("predictions/seg/cnn3d/djl/s1/f0/p1");
+    BrokenSuitesTest.Result segScored = BrokenSuitesTest.cli("score", "--task", "segment", "--truth", seg.resolve("truth").toString(),
+        "--pred", seg.resolve("pred").toString(), "--json");
+    assertThat(segScored.exit()).as(segScored.err()).isZero();
+    JsonNode ss = new ObjectMapper().readTree(segScored.out());
+    JsonNode segRow = rows.get("seg/cnn3d/djl/s1/f0/p1").get("metrics");
+    assertThat(ss.get("metrics").get("dice").asDouble()).isCloseTo(segRow.get("dice").asDouble(), within(1e-9));
+    assertThat(ss.get("metrics").get("hd95").asDouble()).isCloseTo(segRow.get("hd95").asDouble(), within(1e-6));
+  }
+
+  @Test
+  void theSameSeedGivesTheSameNumbers() throws IOException {
+    BrokenSuitesTest.Result second = BrokenSuitesTest.cli("run", suite.toString(), "--out", dir.resolve("out2").toString());
+    assertThat(second.exit()).isZero();
+    Map<String, ObjectNode> a = rows(dir.resolve("out1"));
+    Map<String, ObjectNode> b = rows(dir.resolve("out2"));
+    for (String cell : a.keySet()) {
+      assertThat(b.get(cell).get("metrics")).as(cell).isEqualTo(a.get(cell).get("metrics"));
+      assertThat(b.get(cell).get("history").get(1).get("trainLoss")).isEqualTo(a.get(cell).get("history").get(1).get("trainLoss"));
+      assertThat(b.get(cell).get("provenance").get("splitHash")).isEqualTo(a.get(cell).get("provenance").get("splitHash"));
+    }
+  }
+
+  @Test
+  void aDivergingCellIsRecordedAsFailedAndTheSuiteGoesOn() throws IOException {
+    BrokenSuitesTest.Result r = BrokenSuitesTest.cli("run", suite.toString(), "--out", dir.resolve("out3").toString(),
+        "--backend", "diverging", "--only", "age/**");
+    assertThat(r.exit()).isEqualTo(1);
+    ObjectNode row = rows(dir.resolve("out3")).get("age/cnn3d/diverging/s1/f0/p1");
+    assertThat(row.get("status").asText()).isEqualTo("failed");
+    assertThat(row.get("error").asText()).contains("diverged").contains("NaN");
+    assertThat(r.out()).contains("FAILED age/cnn3d/diverging");
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+}
