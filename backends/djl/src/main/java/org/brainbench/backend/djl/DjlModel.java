@@ -114,14 +114,14 @@ final class DjlModel implements org.brainbench.api.backend.Model {
         }
         gc.backward(l);
       }
-      clipGradients(step);
+      clipGradients();
       trainer.step();
       return loss;
     }
   }
 
   /** Scales all gradients so their global L2 norm is at most the configured clip. */
-  private void clipGradients(NDManager step) {
+  private void clipGradients() {
     if (training.gradientClip() <= 0) {
       return;
     }
@@ -131,7 +131,10 @@ final class DjlModel implements org.brainbench.api.backend.Model {
       if (p.requiresGradient() && p.getArray().hasGradient()) {
         NDArray g = p.getArray().getGradient();
         grads.add(g);
-        squares += g.square().sum().getFloat();
+        // results of ops on a gradient belong to the parameter's manager: close them here
+        try (NDArray square = g.square(); NDArray sum = square.sum()) {
+          squares += sum.getFloat();
+        }
       }
     }
     double norm = Math.sqrt(squares);
