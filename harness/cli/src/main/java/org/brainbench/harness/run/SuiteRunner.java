@@ -46,6 +46,7 @@ public final class SuiteRunner {
     PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
     CellRunner runner = new CellRunner(suite, out, harnessVersion);
     List<ObjectNode> rows = new ArrayList<>();
+    long suiteStart = System.nanoTime();
     int i = 0;
     for (Cell cell : cells) {
       i++;
@@ -62,10 +63,18 @@ public final class SuiteRunner {
       }
       results.put(row);
       rows.add(row);
-      log.printf("[%d/%d] %s  %s  (%.0f s)%n", i, cells.size(), cell.id(), Summary.oneLine(row, cell.task()), (System.nanoTime() - start) / 1e9);
+      double elapsed = (System.nanoTime() - suiteStart) / 1e9;
+      double eta = elapsed / i * (cells.size() - i);
+      log.printf("[%d/%d] %s  %s  (%.0f s; suite %s elapsed, ETA %s)%n", i, cells.size(), cell.id(), Summary.oneLine(row, cell.task()),
+          (System.nanoTime() - start) / 1e9, clock(elapsed), clock(eta));
       log.flush();
     }
     return rows;
+  }
+
+  private static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
   }
 
   private TaskData taskData(TaskEntry task) throws IOException {
