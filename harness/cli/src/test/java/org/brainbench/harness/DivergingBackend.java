@@ -70,7 +70,14 @@ public final class DivergingBackend implements Backend {
       }
 
       @Override
-      public void importWeights(List<Tensor> weights) {}
+      public float evaluateLoss(Batch batch) {
+        return Float.NaN;
+      }
+
+      @Override
+      public org.brainbench.api.backend.ImportReport importWeights(List<Tensor> weights, boolean strict) {
+        return new org.brainbench.api.backend.ImportReport(List.of(), List.of(), List.of());
+      }
 
       @Override
       public void save(Path folder) {}

@@ -7,6 +7,10 @@ import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.Cnn3dSpec;
+import org.brainbench.api.model.InflatedVitSpec;
+import org.brainbench.api.model.MedicalTransformerSpec;
+import org.brainbench.api.model.SliceCnnSpec;
+import org.brainbench.tasks.TaskType;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.TrainingConfig;
@@ -33,7 +37,7 @@ public final class DjlBackend implements Backend {
 
   @Override
   public Set<String> supportedModels() {
-    return Set.of(Cnn3dSpec.ID);
+    return Set.of(Cnn3dSpec.ID, MedicalTransformerSpec.ID, SliceCnnSpec.ID, InflatedVitSpec.ID);
   }
 
   @Override
@@ -48,6 +52,12 @@ public final class DjlBackend implements Backend {
     Block block;
     if (spec instanceof Cnn3dSpec cnn) {
       block = Cnn3dBlocks.build(cnn, head, names);
+    } else if (spec instanceof MedicalTransformerSpec mt) {
+      block = new MedicalTransformerBlock(mt, head, names);
+    } else if (spec instanceof SliceCnnSpec slice) {
+      block = new SliceCnnBlock(slice, head, names);
+    } else if (spec instanceof InflatedVitSpec vit) {
+      block = head.type() == TaskType.PRETRAIN ? new Vit2dPretrainBlock(vit, head, names) : new InflatedVitBlock(vit, head, names);
     } else {
       throw new IllegalArgumentException("the DJL backend cannot build " + spec.id());
     }

@@ -11,7 +11,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.brainbench.api.backend.Batch;
+import org.brainbench.api.backend.ImportReport;
 import org.brainbench.api.backend.ParameterInfo;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.TaskHead;
@@ -47,6 +47,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   private final Trainer trainer;
   private final NamedParameters names;
   private final float[] learningRate = {0f};
+  private final Map<String, Double> diagnostics = new LinkedHashMap<>();
 
   DjlModel(ModelSpec spec, TaskHead head, TrainingConfig training, Block block, NamedParameters names) {
     this.spec = spec;
@@ -55,8 +56,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     this.names = names;
     this.model = Model.newInstance(spec.id());
     model.setBlock(block);
-    // He-normal initialisation (fan in), the usual choice for ReLU networks
-    block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+    names.applyInitializers(block);
     DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss()))
         .optOptimizer(optimizer(training));
     trainer = model.newTrainer(config);
@@ -97,18 +97,19 @@ final class DjlModel implements org.brainbench.api.backend.Model {
 
   @Override
   public float trainStep(Batch batch, float lr) {
-    if (!batch.hasTargets()) {
+    if (!batch.hasTargets() && head.type() != TaskType.PRETRAIN) {
       throw new IllegalArgumentException("training needs targets");
     }
     learningRate[0] = lr;
     try (NDManager step = model.getNDManager().newSubManager()) {
       NDArray x = inputs(step, batch);
-      NDArray y = targets(step, batch);
+      NDList labels = head.type() == TaskType.PRETRAIN ? new NDList() : new NDList(targets(step, batch));
       float loss;
       try (GradientCollector gc = trainer.newGradientCollector()) {
         NDList out = trainer.forward(new NDList(x));
-        NDArray l = trainer.getLoss().evaluate(new NDList(y), out);
+        NDArray l = trainer.getLoss().evaluate(labels, out);
         loss = l.getFloat();
+        recordDiagnostics(out);
         if (!Float.isFinite(loss)) {
           return Float.NaN;
         }
@@ -116,7 +117,43 @@ final class DjlModel implements org.brainbench.api.backend.Model {
       }
       clipGradients();
       trainer.step();
+      if (model.getBlock() instanceof EmaModel ema) {
+        updateEma(ema);
+      }
       return loss;
+    }
+  }
+
+  @Override
+  public float evaluateLoss(Batch batch) {
+    try (NDManager step = model.getNDManager().newSubManager()) {
+      NDArray x = inputs(step, batch);
+      NDList labels = head.type() == TaskType.PRETRAIN ? new NDList() : new NDList(targets(step, batch));
+      NDList out = trainer.evaluate(new NDList(x));
+      return trainer.getLoss().evaluate(labels, out).getFloat();
+    }
+  }
+
+  @Override
+  public Map<String, Double> diagnostics() {
+    return Map.copyOf(diagnostics);
+  }
+
+  private void recordDiagnostics(NDList out) {
+    if (head.type() == TaskType.PRETRAIN && out.size() > 3) {
+      diagnostics.put("embeddingStd", (double) out.get(3).getFloat());
+    }
+  }
+
+  /** target = m * target + (1 - m) * online, for every (online, momentum copy) pair. */
+  private static void updateEma(EmaModel ema) {
+    float m = (float) ema.emaMomentum();
+    for (ai.djl.nn.Parameter[] pair : ema.emaPairs()) {
+      NDArray online = pair[0].getArray();
+      NDArray target = pair[1].getArray();
+      try (NDArray detached = online.stopGradient(); NDArray scaled = detached.mul(1 - m)) {
+        target.muli(m).addi(scaled);
+      }
     }
   }
 
@@ -125,24 +162,28 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     if (training.gradientClip() <= 0) {
       return;
     }
-    double squares = 0;
+    // getGradient() wraps the parameter's gradient in a new handle each call: close every handle
     List<NDArray> grads = new ArrayList<>();
-    for (Parameter p : names.parameters().values()) {
-      if (p.requiresGradient() && p.getArray().hasGradient()) {
-        NDArray g = p.getArray().getGradient();
-        grads.add(g);
-        // results of ops on a gradient belong to the parameter's manager: close them here
-        try (NDArray square = g.square(); NDArray sum = square.sum()) {
-          squares += sum.getFloat();
+    try {
+      double squares = 0;
+      for (Parameter p : names.parameters().values()) {
+        if (p.requiresGradient() && p.getArray().hasGradient()) {
+          NDArray g = p.getArray().getGradient();
+          grads.add(g);
+          try (NDArray square = g.square(); NDArray sum = square.sum()) {
+            squares += sum.getFloat();
+          }
         }
       }
-    }
-    double norm = Math.sqrt(squares);
-    if (norm > training.gradientClip()) {
-      float scale = (float) (training.gradientClip() / (norm + 1e-6));
-      for (NDArray g : grads) {
-        g.muli(scale);
+      double norm = Math.sqrt(squares);
+      if (norm > training.gradientClip()) {
+        float scale = (float) (training.gradientClip() / (norm + 1e-6));
+        for (NDArray g : grads) {
+          g.muli(scale);
+        }
       }
+    } finally {
+      grads.forEach(NDArray::close);
     }
   }
 
@@ -204,31 +245,41 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   }
 
   @Override
-  public void importWeights(List<Tensor> weights) {
+  public ImportReport importWeights(List<Tensor> weights, boolean strict) {
     Map<String, Parameter> all = names.all();
     Map<String, Tensor> given = new LinkedHashMap<>();
     weights.forEach(t -> given.put(t.name(), t));
-    List<String> problems = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (String name : all.keySet()) {
       if (!given.containsKey(name)) {
-        problems.add("missing " + name);
+        missing.add(name);
       }
     }
+    List<String> unexpected = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<String> loaded = new ArrayList<>();
     for (Tensor t : weights) {
       Parameter p = all.get(t.name());
       if (p == null) {
-        problems.add("unexpected " + t.name());
+        unexpected.add(t.name());
       } else if (!java.util.Arrays.equals(p.getArray().getShape().getShape(), t.shape())) {
         problems.add(t.name() + " has shape " + java.util.Arrays.toString(t.shape()) + ", the model needs "
             + java.util.Arrays.toString(p.getArray().getShape().getShape()));
+      } else {
+        loaded.add(t.name());
       }
+    }
+    if (strict) {
+      missing.forEach(m -> problems.add("missing " + m));
+      unexpected.forEach(u -> problems.add("unexpected " + u));
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("weights do not fit " + spec.id() + " " + head + ": " + String.join("; ", problems));
     }
-    for (Tensor t : weights) {
-      all.get(t.name()).getArray().set(t.data());
+    for (String name : loaded) {
+      all.get(name).getArray().set(given.get(name).data());
     }
+    return new ImportReport(loaded, missing, unexpected);
   }
 
   @Override
@@ -240,6 +291,11 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   @Override
   public void load(Path folder) throws IOException {
     importWeights(Safetensors.read(folder.resolve(WEIGHTS_FILE)).tensors());
+  }
+
+  /** Arrays alive in the model's manager (parameters, optimiser state): constant across steps unless something leaks. */
+  int liveArrays() {
+    return model.getNDManager().getManagedArrays().size();
   }
 
   @Override

@@ -14,7 +14,9 @@ import org.brainbench.api.training.RegressionLoss;
  *   <li>classify: cross-entropy of the softmax of the logits, mean over the batch;
  *   <li>regress: L1 or mean squared error on the standardised target;
  *   <li>segment: cross-entropy (mean over voxels) plus soft Dice loss (1 - mean Dice of the
- *       foreground classes, computed over the whole batch, smoothing 1e-5).
+ *       foreground classes, computed over the whole batch, smoothing 1e-5);
+ *   <li>pretrain: squared error between the model's predictions and targets at masked tokens
+ *       (the model returns predictions, targets and the mask).
  * </ul>
  */
 final class TaskLoss extends Loss {
@@ -31,6 +33,9 @@ final class TaskLoss extends Loss {
 
   @Override
   public NDArray evaluate(NDList labels, NDList predictions) {
+    if (head.type() == org.brainbench.tasks.TaskType.PRETRAIN) {
+      return maskedMse(predictions.get(0), predictions.get(1), predictions.get(2));
+    }
     NDArray out = predictions.singletonOrThrow();
     NDArray label = labels.singletonOrThrow();
     return switch (head.type()) {
@@ -40,8 +45,17 @@ final class TaskLoss extends Loss {
         yield regression == RegressionLoss.L1 ? diff.abs().mean() : diff.square().mean();
       }
       case SEGMENT -> segmentation(out, label);
-      case PRETRAIN -> throw new IllegalStateException("pre-training has its own loss");
+      case PRETRAIN -> throw new IllegalStateException("unreachable");
     };
+  }
+
+  /**
+   * Self-supervised loss: the squared error between prediction and target (B, T, F), averaged
+   * over F and over the masked tokens (mask B x T of 0/1).
+   */
+  private static NDArray maskedMse(NDArray prediction, NDArray target, NDArray mask) {
+    NDArray perToken = prediction.sub(target).square().mean(new int[] {2});
+    return perToken.mul(mask).sum().div(mask.sum().maximum(1f));
   }
 
   /** Mean over samples of -log softmax(logits)[label]; logits N x K, labels N. */

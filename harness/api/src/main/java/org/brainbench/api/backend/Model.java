@@ -47,6 +47,21 @@ public interface Model extends AutoCloseable {
    */
   float[][] predict(Batch batch);
 
+  /**
+   * The loss on a batch in inference mode, without updating anything (for a pre-training stage's
+   * validation; for pretrain batches the masking is drawn from the engine's seeded generator).
+   */
+  float evaluateLoss(Batch batch);
+
+  /**
+   * Numbers the last training step measured besides the loss, e.g. {@code embeddingStd}: the
+   * spread of the slice embeddings across tokens in pre-training, which falls to 0 when the
+   * encoder collapses.
+   */
+  default java.util.Map<String, Double> diagnostics() {
+    return java.util.Map.of();
+  }
+
   /** Every parameter (and normalisation statistic) as named float32 tensors. */
   List<Tensor> exportWeights();
 
@@ -54,7 +69,15 @@ public interface Model extends AutoCloseable {
    * Sets weights by name. Every tensor must match a parameter's name and shape; missing or extra
    * names and shape mismatches fail with a message listing all of them.
    */
-  void importWeights(List<Tensor> weights);
+  default void importWeights(List<Tensor> weights) {
+    importWeights(weights, true);
+  }
+
+  /**
+   * Sets the weights whose names the model has. Shape mismatches always fail (listing all of
+   * them); with {@code strict}, so do missing and unexpected names. Returns what was loaded.
+   */
+  ImportReport importWeights(List<Tensor> weights, boolean strict);
 
   /** Saves everything needed to continue (weights and normalisation statistics) to a folder. */
   void save(Path folder) throws IOException;

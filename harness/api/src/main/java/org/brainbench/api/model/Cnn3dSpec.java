@@ -74,6 +74,9 @@ public record Cnn3dSpec(List<Integer> channels, double widthFactor, double dropo
 
   @Override
   public String incompatibility(TaskHead head) {
+    if (head.type() == TaskType.PRETRAIN) {
+      return "cnn3d is trained from scratch; it has no pre-training objective";
+    }
     int halvings = poolings(head.type());
     for (int s : head.inputShape()) {
       if (s >> halvings < 1) {
@@ -86,10 +89,25 @@ public record Cnn3dSpec(List<Integer> channels, double widthFactor, double dropo
     return null;
   }
 
+  /** The convolutional trunk (classify, regress) or the U-Net encoder (segment). */
+  @Override
+  public boolean isEncoder(String parameter) {
+    return parameter.startsWith("blocks.") || parameter.startsWith("encoder.");
+  }
+
+  /** The linear output layer, or the U-Net's decoder and classifier. */
+  @Override
+  public boolean isHead(String parameter) {
+    return parameter.startsWith("head.") || parameter.startsWith("decoder.");
+  }
+
   @Override
   public long parameterCount(TaskHead head) {
     List<Integer> w = widths();
     long n = 0;
+    if (head.type() == TaskType.PRETRAIN) {
+      throw new IllegalArgumentException("cnn3d has no self-supervised objective");
+    }
     if (head.type() == TaskType.SEGMENT) {
       int in = head.inputChannels();
       for (int l = 0; l < segmentationLevels; l++) {

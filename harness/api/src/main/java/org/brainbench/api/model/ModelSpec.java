@@ -5,7 +5,7 @@ package org.brainbench.api.model;
  * architecture from it, so parameter counts agree across backends and with {@link
  * #parameterCount(TaskHead)}, the count computed from the spec alone.
  */
-public sealed interface ModelSpec permits Cnn3dSpec {
+public sealed interface ModelSpec permits Cnn3dSpec, MedicalTransformerSpec, SliceCnnSpec, InflatedVitSpec {
   /** The model id used in suites and results ({@code cnn3d}, ...). */
   String id();
 
@@ -14,4 +14,19 @@ public sealed interface ModelSpec permits Cnn3dSpec {
 
   /** Checks that the architecture can take this head's input; a message if not, else null. */
   String incompatibility(TaskHead head);
+
+  /** Whether a parameter (by neutral name) is part of the encoder kept fixed by frozen-encoder fine-tuning. */
+  boolean isEncoder(String parameter);
+
+  /** Whether a parameter is part of the task head (the only part trained by head-only fine-tuning). */
+  boolean isHead(String parameter);
+
+  /** The parameters a fine-tuning mode freezes. */
+  default java.util.function.Predicate<String> frozenBy(FineTune mode) {
+    return switch (mode) {
+      case FULL -> name -> false;
+      case FROZEN_ENCODER -> this::isEncoder;
+      case HEAD_ONLY -> name -> !isHead(name);
+    };
+  }
 }

@@ -14,6 +14,7 @@ public record ParamDef(String name, Type type, Object defaultValue, String descr
     DOUBLE,
     BOOLEAN,
     STRING,
-    INT_LIST
+    INT_LIST,
+    STRING_LIST
   }
 }

@@ -5,8 +5,9 @@ import org.brainbench.tasks.TaskType;
 
 /**
  * What a model is built for: the task type, its input (channels and grid, depth-height-width =
- * z-y-x), and its outputs: the number of classes (classify), 1 (regress), or the number of
- * segmentation classes including background (segment).
+ * z-y-x), and its outputs: the number of classes (classify), 1 (regress), the number of
+ * segmentation classes including background (segment), or 1 (pretrain: the loss of the model's own
+ * self-supervised objective).
  */
 public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int outputs) {
   public TaskHead {
@@ -17,7 +18,7 @@ public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int o
       throw new IllegalArgumentException("input shape must be 3 sizes >= 1, got " + Arrays.toString(inputShape));
     }
     if (outputs < 1 || (type == TaskType.CLASSIFY && outputs < 2) || (type == TaskType.REGRESS && outputs != 1)
-        || (type == TaskType.SEGMENT && outputs < 2)) {
+        || (type == TaskType.SEGMENT && outputs < 2) || (type == TaskType.PRETRAIN && outputs != 1)) {
       throw new IllegalArgumentException(type.id() + " head cannot have " + outputs + " outputs");
     }
     inputShape = inputShape.clone();
@@ -33,6 +34,11 @@ public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int o
 
   public static TaskHead segment(int channels, int[] shape, int classesWithBackground) {
     return new TaskHead(TaskType.SEGMENT, channels, shape, classesWithBackground);
+  }
+
+  /** Self-supervised pre-training: the model's own objective, no targets. */
+  public static TaskHead pretrain(int channels, int[] shape) {
+    return new TaskHead(TaskType.PRETRAIN, channels, shape, 1);
   }
 
   /** Voxels per channel of one input. */

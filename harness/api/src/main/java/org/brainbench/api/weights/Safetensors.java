@@ -21,8 +21,9 @@ import org.brainbench.tasks.io.AtomicFiles;
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
  * mapping each tensor name to its dtype, shape and byte range, optional {@code __metadata__}
- * strings, then the raw little-endian data. brainbench writes F32 and reads F32, F64, F16 and BF16
- * (converted to float32), so checkpoints from PyTorch, timm and torchvision load directly.
+ * strings, then the raw little-endian data. brainbench writes F32 and reads F32, F64, F16, BF16 and
+ * the integer I64/I32 (all converted to float32; integer tensors are counters such as batch norm's
+ * {@code num_batches_tracked}), so checkpoints from PyTorch, timm and torchvision load directly.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,7 +130,9 @@ public final class Safetensors {
       case "F32" -> 4;
       case "F64" -> 8;
       case "F16", "BF16" -> 2;
-      default -> throw new IOException(file + ": tensor " + name + " has dtype " + dtype + "; brainbench reads F32, F64, F16, BF16");
+      case "I64" -> 8;
+      case "I32" -> 4;
+      default -> throw new IOException(file + ": tensor " + name + " has dtype " + dtype + "; brainbench reads F32, F64, F16, BF16, I64, I32");
     };
     long begin = offsets.get(0).asLong();
     long end = offsets.get(1).asLong();
@@ -145,6 +148,16 @@ public final class Safetensors {
       case "F64" -> {
         for (int i = 0; i < n; i++) {
           data[i] = (float) raw.getDouble(8 * i);
+        }
+      }
+      case "I64" -> {
+        for (int i = 0; i < n; i++) {
+          data[i] = raw.getLong(8 * i);
+        }
+      }
+      case "I32" -> {
+        for (int i = 0; i < n; i++) {
+          data[i] = raw.getInt(4 * i);
         }
       }
       case "F16" -> {

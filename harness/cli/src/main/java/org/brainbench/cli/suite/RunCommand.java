@@ -64,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
         throw new UserInputException("--backend: unknown backend \"" + backend + "\"; available: " + Backends.ids());
       }
       s = new Suite(suite.file(), suite.name(), suite.description(), suite.builtin(), suite.datasets(), suite.tasks(), suite.models(),
-          suite.training(), suite.overrides(), List.of(backend), suite.seeds(), suite.folds(), suite.labelFractions(),
+          suite.stages(), suite.training(), suite.overrides(), List.of(backend), suite.seeds(), suite.folds(), suite.labelFractions(),
           suite.exclusions(), suite.threads(), suite.cacheFolder());
     }
     List<String> problems = new ArrayList<>();

@@ -19,7 +19,7 @@ final class Batches {
         System.arraycopy(ch[k], 0, images, (i * c + k) * v, v);
       }
     }
-    if (!withTargets) {
+    if (!withTargets || head.type() == org.brainbench.tasks.TaskType.PRETRAIN) {
       return Batch.inputs(n, head, images);
     }
     return switch (head.type()) {

@@ -56,8 +56,11 @@ final class BuiltinProvisioner {
 
   static List<TaskType> neededTasks(Suite suite) {
     List<TaskType> out = new ArrayList<>();
-    for (var task : suite.tasks()) {
-      DatasetEntry d = suite.datasets().get(task.dataset());
+    List<String> datasets = new ArrayList<>();
+    suite.tasks().forEach(t -> datasets.add(t.dataset()));
+    suite.stages().forEach(s -> datasets.add(s.task().dataset()));
+    for (String name : datasets) {
+      DatasetEntry d = suite.datasets().get(name);
       if (d.isBuiltin() && !out.contains(d.builtinTask())) {
         out.add(d.builtinTask());
       }

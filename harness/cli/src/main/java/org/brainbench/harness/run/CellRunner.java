@@ -46,7 +46,10 @@ final class CellRunner {
     this.harnessVersion = harnessVersion;
   }
 
-  ObjectNode run(Cell cell, TaskData data, Backend backend) {
+  /**
+   * @param stageWeights the checkpoint of the pre-training stage the model starts from, or null
+   */
+  ObjectNode run(Cell cell, TaskData data, Backend backend, Path stageWeights) {
     ObjectNode row = skeleton(suite, cell);
     Instant started = Instant.now();
     Environment.resetPeakMemory();
@@ -81,8 +84,11 @@ final class CellRunner {
       int stepsPerEpoch = TrainingLoop.steps(train.size(), cell.training().batchSize());
       try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
           Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * cell.training().epochs())) {
+        row.set("init", Initialisation.apply(model, cell.model(), stageWeights, data.channels()));
+        model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
-        result = TrainingLoop.run(model, task, cell.training(), train, validation, targets, data.grid(), cell.seed(), progress);
+        TrainingLoop.Validator validator = TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());
+        result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(), validator, targets, data.grid(), cell.seed(), progress);
         long evalStart = System.nanoTime();
         List<float[]> outputs = Predictions.predict(model, test, cell.training().batchSize());
         scores = Predictions.score(task, test, outputs, targets, data.grid(), cell.seed());
@@ -116,6 +122,7 @@ final class CellRunner {
         putNumber(h, "validation", e.validation());
         h.put("learningRate", e.learningRate());
         h.put("seconds", round(e.seconds()));
+        e.diagnostics().forEach(h::put);
       }
       row.put("trainWallSeconds", round((System.nanoTime() - trainStart) / 1e9));
     } catch (RuntimeException | IOException | OutOfMemoryError e) {
@@ -155,7 +162,7 @@ final class CellRunner {
     return row;
   }
 
-  private void fillProvenance(ObjectNode p, Cell cell, BackendInfo info, TaskData data, Split split, TaskHead head) {
+  void fillProvenance(ObjectNode p, Cell cell, BackendInfo info, TaskData data, Split split, TaskHead head) {
     p.put("configHash", configHash(cell, head));
     String commit = Environment.gitCommit(Path.of(""));
     if (commit == null) {

@@ -13,6 +13,7 @@ import org.brainbench.api.backend.Backends;
 import org.brainbench.cli.Progress;
 import org.brainbench.harness.result.ResultsFile;
 import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.CellMatrix;
 import org.brainbench.harness.suite.Suite;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.preprocess.PreprocessCache;
@@ -28,6 +29,7 @@ public final class SuiteRunner {
   private final PrintWriter log;
   private final String harnessVersion;
   private final Map<String, TaskData> data = new HashMap<>();
+  private final java.util.Set<String> stageRows = new java.util.HashSet<>();
 
   public SuiteRunner(Suite suite, Path out, PrintWriter log, String harnessVersion) {
     this.suite = suite;
@@ -45,6 +47,9 @@ public final class SuiteRunner {
     ResultsFile results = ResultsFile.open(out);
     PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
     CellRunner runner = new CellRunner(suite, out, harnessVersion);
+    StageRunner stages = new StageRunner(suite, out, runner);
+    Map<String, ObjectNode> previous = new HashMap<>();
+    results.rows().forEach(r -> previous.put(r.path("cell").asText(), r));
     List<ObjectNode> rows = new ArrayList<>();
     long suiteStart = System.nanoTime();
     int i = 0;
@@ -55,9 +60,28 @@ public final class SuiteRunner {
       long start = System.nanoTime();
       ObjectNode row;
       try {
-        TaskData taskData = taskData(cell.task());
         Backend backend = Backends.find(cell.backend());
-        row = runner.run(cell, taskData, backend);
+        Path stageWeights = null;
+        if (cell.model().initStage() != null) {
+          Cell stageCell = CellMatrix.stageCell(suite.stage(cell.model().initStage()), cell.backend(), cell.seed(), suite.training());
+          ObjectNode stageRow = previous.get(stageCell.id());
+          if (!StageRunner.isDone(previous, out, stageCell) && (stageRow == null || !stageRows.contains(stageCell.id()))) {
+            log.printf("      pre-training stage %s%n", stageCell.id());
+            log.flush();
+            stageRow = stages.run(stageCell, taskData(stageCell.task()), backend);
+            results.put(stageRow);
+            rows.add(stageRow);
+            previous.put(stageCell.id(), stageRow);
+            stageRows.add(stageCell.id());
+            log.printf("      %s  %s%n", stageCell.id(), Summary.stageLine(stageRow));
+          }
+          if (!StageRunner.isDone(previous, out, stageCell)) {
+            throw new IllegalStateException("pre-training stage " + stageCell.id() + " failed: " + previous.get(stageCell.id()).path("error").asText());
+          }
+          stageWeights = StageRunner.weights(out, stageCell);
+        }
+        TaskData taskData = taskData(cell.task());
+        row = runner.run(cell, taskData, backend, stageWeights);
       } catch (IOException | RuntimeException e) {
         row = failed(cell, e);
       }

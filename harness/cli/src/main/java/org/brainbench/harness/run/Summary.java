@@ -18,6 +18,13 @@ import org.brainbench.harness.suite.TaskEntry;
 public final class Summary {
   private Summary() {}
 
+  static String stageLine(ObjectNode row) {
+    JsonNode m = row.path("metrics");
+    String numbers = String.format(Locale.ROOT, "loss %.4f, embedding spread %.4g -> %.4g", m.path("loss").asDouble(Double.NaN),
+        m.path("embeddingStdStart").asDouble(Double.NaN), m.path("embeddingStd").asDouble(Double.NaN));
+    return "ok".equals(row.path("status").asText()) ? "ok  " + numbers : "FAILED: " + row.path("error").asText() + " (" + numbers + ")";
+  }
+
   static String oneLine(ObjectNode row, TaskEntry task) {
     if (!"ok".equals(row.path("status").asText())) {
       return "FAILED: " + row.path("error").asText();
@@ -39,6 +46,7 @@ public final class Summary {
   }
 
   private static void printTables(Suite suite, List<ObjectNode> rows, PrintWriter out) {
+    printStages(suite, rows, out);
     out.println();
     out.println("Summary (mean ± sd over seeds and folds; baseline on the same test cases)");
     for (TaskEntry task : suite.tasks()) {
@@ -82,6 +90,17 @@ public final class Summary {
           }
         }
       }
+    }
+  }
+
+  private static void printStages(Suite suite, List<ObjectNode> rows, PrintWriter out) {
+    List<ObjectNode> stageRows = rows.stream().filter(r -> "pretrain".equals(r.path("taskType").asText())).toList();
+    if (stageRows.isEmpty()) {
+      return;
+    }
+    out.printf("%npre-training stages%n");
+    for (ObjectNode r : stageRows) {
+      out.printf("  %-40s %s%n", r.path("cell").asText(), stageLine(r));
     }
   }
 

@@ -15,7 +15,6 @@ import org.brainbench.api.backend.Model;
 import org.brainbench.api.training.TrainingConfig;
 import org.brainbench.api.weights.Tensor;
 import org.brainbench.cli.Progress;
-import org.brainbench.harness.score.Scores;
 import org.brainbench.harness.suite.MetricNames;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.seed.Seeds;
@@ -28,8 +27,54 @@ import org.brainbench.tasks.volume.Grid;
  * A loss that becomes NaN or infinite stops the cell with {@link DivergedException}.
  */
 final class TrainingLoop {
-  /** One epoch's numbers. */
-  record Epoch(int epoch, double trainLoss, double validation, double learningRate, double seconds) {}
+  /** One epoch's numbers; {@code diagnostics} are the model's measurements at the epoch's last step. */
+  record Epoch(int epoch, double trainLoss, double validation, double learningRate, double seconds, java.util.Map<String, Double> diagnostics) {}
+
+  /** Scores the model on the validation set after each epoch. */
+  interface Validator {
+    double score(Model model);
+
+    boolean higherIsBetter();
+  }
+
+  /** The validation score of a task: its primary metric on the validation scans. */
+  static Validator forTask(TaskEntry task, List<Sample> validation, Targets targets, Grid grid, long seed, int batchSize) {
+    String metric = task.primaryMetric();
+    return new Validator() {
+      @Override
+      public double score(Model model) {
+        List<float[]> out = Predictions.predict(model, validation, batchSize);
+        return Predictions.score(task, validation, out, targets, grid, seed).scalar(metric);
+      }
+
+      @Override
+      public boolean higherIsBetter() {
+        return MetricNames.higherIsBetter(metric);
+      }
+    };
+  }
+
+  /** The validation score of a pre-training stage: the mean loss of its own objective. */
+  static Validator forPretraining(List<Sample> validation, int batchSize) {
+    return new Validator() {
+      @Override
+      public double score(Model model) {
+        double sum = 0;
+        int n = 0;
+        for (int start = 0; start < validation.size(); start += batchSize) {
+          List<Sample> part = validation.subList(start, Math.min(validation.size(), start + batchSize));
+          sum += model.evaluateLoss(Batches.of(part, model.head(), null, false)) * part.size();
+          n += part.size();
+        }
+        return n == 0 ? Double.NaN : sum / n;
+      }
+
+      @Override
+      public boolean higherIsBetter() {
+        return false;
+      }
+    };
+  }
 
   /** What training did. */
   record Result(List<Epoch> history, int bestEpoch, double trainSeconds, double dataWaitSeconds, long samplesSeen) {}
@@ -47,12 +92,11 @@ final class TrainingLoop {
 
   private TrainingLoop() {}
 
-  static Result run(Model model, TaskEntry task, TrainingConfig config, List<Sample> train, List<Sample> validation,
+  static Result run(Model model, TrainingConfig config, List<Sample> train, boolean validate, Validator validator,
       Targets targets, Grid grid, long seed, Progress progress) {
     Augmenter augmenter = config.augmentation().isNone() ? null : new Augmenter(config.augmentation(), grid.nx(), grid.ny(), grid.nz());
     int stepsPerEpoch = steps(train.size(), config.batchSize());
-    String metric = task.primaryMetric();
-    boolean higher = MetricNames.higherIsBetter(metric);
+    boolean higher = validator.higherIsBetter();
     List<Epoch> history = new ArrayList<>();
     List<Tensor> best = null;
     double bestScore = Double.NaN;
@@ -96,20 +140,15 @@ final class TrainingLoop {
           progress.stepTo((long) (epoch - 1) * stepsPerEpoch + b + 1);
           progress.setExtra(String.format("epoch %d/%d loss %.4f", epoch, config.epochs(), loss));
         }
-        double score = Double.NaN;
-        if (!validation.isEmpty()) {
-          List<float[]> out = Predictions.predict(model, validation, config.batchSize());
-          Scores s = Predictions.score(task, validation, out, targets, grid, seed);
-          score = s.scalar(metric);
-        }
-        history.add(new Epoch(epoch, lossSum / train.size(), score, lr, (System.nanoTime() - epochStart) / 1e9));
-        boolean improved = validation.isEmpty() || bestEpoch == 0
+        double score = validate ? validator.score(model) : Double.NaN;
+        history.add(new Epoch(epoch, lossSum / train.size(), score, lr, (System.nanoTime() - epochStart) / 1e9, model.diagnostics()));
+        boolean improved = !validate || bestEpoch == 0
             || (!Double.isNaN(score) && (Double.isNaN(bestScore) || (higher ? score > bestScore : score < bestScore)));
         if (improved) {
           bestScore = score;
           bestEpoch = epoch;
           sinceBest = 0;
-          best = validation.isEmpty() ? null : model.exportWeights();
+          best = validate ? model.exportWeights() : null;
         } else if (config.patience() > 0 && ++sinceBest >= config.patience()) {
           break;
         }

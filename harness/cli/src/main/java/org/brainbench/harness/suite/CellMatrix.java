@@ -86,8 +86,21 @@ public final class CellMatrix {
       case CLASSIFY -> TaskHead.classify(c, dhw, task.classes().size());
       case REGRESS -> TaskHead.regress(c, dhw);
       case SEGMENT -> TaskHead.segment(c, dhw, task.labels().size() + 1);
-      case PRETRAIN -> throw new IllegalArgumentException("pre-training has no task head");
+      case PRETRAIN -> TaskHead.pretrain(c, dhw);
     };
+  }
+
+  /** The pre-training head of a stage (1 channel until the data says otherwise). */
+  public static TaskHead pretrainHead(Stage stage) {
+    PreprocessSpec p = stage.task().preprocess();
+    int[] xyz = p.cropPad() != null ? p.cropPad() : p.shape() != null ? p.shape() : new int[] {64, 64, 64};
+    return TaskHead.pretrain(1, new int[] {xyz[2], xyz[1], xyz[0]});
+  }
+
+  /** The cell of a stage for a backend and seed: {@code <stage>/<model>/<backend>/s<seed>/f0/p1}. */
+  public static Cell stageCell(Stage stage, String backend, long seed, TrainingPatch suiteTraining) {
+    TrainingPatch patch = suiteTraining.then(stage.model().training()).then(stage.task().training());
+    return new Cell(stage.task(), stage.model(), backend, seed, 0, 1.0, TrainingSettings.build(patch));
   }
 
   /** Whether the task's preprocessing fixes the grid size before any data is read. */

@@ -9,6 +9,7 @@ import java.util.Map;
  * minus exclusions) and how.
  *
  * @param file the suite file (relative paths in it are relative to its folder)
+ * @param stages pre-training stages, run before the cells whose models start from them
  * @param folds the folds to run, or null for every fold of each task's split
  * @param threads intra-op threads for the backends (0: all cores)
  * @param cacheFolder where preprocessed volumes (and the built-in data) are kept
@@ -21,6 +22,7 @@ public record Suite(
     Map<String, DatasetEntry> datasets,
     List<TaskEntry> tasks,
     List<ModelEntry> models,
+    List<Stage> stages,
     TrainingPatch training,
     List<Rule> overrides,
     List<String> backends,
@@ -34,12 +36,17 @@ public record Suite(
     datasets = Map.copyOf(datasets);
     tasks = List.copyOf(tasks);
     models = List.copyOf(models);
+    stages = List.copyOf(stages);
     overrides = List.copyOf(overrides);
     backends = List.copyOf(backends);
     seeds = List.copyOf(seeds);
     folds = folds == null ? null : List.copyOf(folds);
     labelFractions = List.copyOf(labelFractions);
     exclusions = List.copyOf(exclusions);
+  }
+
+  public Stage stage(String name) {
+    return stages.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
   }
 
   public TaskEntry task(String name) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.brainbench.api.backend.Backends;
+import org.brainbench.api.model.FineTune;
 import org.brainbench.api.model.ModelCatalog;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.ParamDef;
@@ -34,12 +35,14 @@ import org.brainbench.tasks.split.Stratification;
  * SuiteException}. The format is documented in the README ("Suites").
  */
 public final class SuiteReader {
-  static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models",
+  static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models", "stages",
       "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache");
+  static final Set<String> STAGE = Set.of("name", "model", "dataset", "preprocess", "split", "training");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
   static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins");
-  static final Set<String> MODEL = Set.of("id", "name", "params", "training");
+  static final Set<String> MODEL = Set.of("id", "name", "params", "training", "init", "finetune");
+  static final String PRETRAINED = "pretrained:";
   static final Set<String> RULE = Set.of("task", "model", "backend", "seed", "fold", "labelFraction");
   static final Set<String> DATASET = Set.of("path", "format", "labelColumn", "modalities");
   static final Set<String> BUILTIN = Set.of("shape", "subjects", "seed", "followUp");
@@ -85,6 +88,8 @@ public final class SuiteReader {
     PreprocessSpec preprocess = preprocess(root.get("preprocess"), PreprocessSpec.toShape(64, 64, 64));
     List<TaskEntry> tasks = tasks(root.get("tasks"), datasets, preprocess);
     List<ModelEntry> models = models(root.get("models"));
+    List<Stage> stages = stages(root.get("stages"), models, datasets, preprocess);
+    checkInits(root.get("models"), models, stages);
     TrainingPatch training = TrainingSettings.read(root.get("training"));
     List<Rule> overrides = rules(root.get("overrides"), true);
     List<String> backends = backends(root.get("backends"));
@@ -97,7 +102,7 @@ public final class SuiteReader {
     if (!problems.isEmpty()) {
       throw failure();
     }
-    Suite suite = new Suite(file, name, description, builtin, datasets, tasks, models, training, overrides, backends,
+    Suite suite = new Suite(file, name, description, builtin, datasets, tasks, models, stages, training, overrides, backends,
         seeds, folds, fractions, exclusions, threads.intValue(), cache);
     checkCombinations(suite);
     if (!problems.isEmpty()) {
@@ -386,7 +391,7 @@ public final class SuiteReader {
         String id = m.string(null);
         ModelSpec spec = spec(m, id, new Node(null, m.path() + ".params", problems));
         if (spec != null && names.add(id)) {
-          out.add(new ModelEntry(id, id, spec, TrainingPatch.empty()));
+          out.add(new ModelEntry(id, id, spec, TrainingPatch.empty(), null, FineTune.FULL));
         } else if (spec != null) {
           m.problem("duplicate model name \"" + id + "\"; give each a name:");
         }
@@ -407,11 +412,76 @@ public final class SuiteReader {
       }
       ModelSpec spec = id == null ? null : spec(m.get("id"), id, m.get("params"));
       TrainingPatch training = TrainingSettings.read(m.get("training"));
-      if (spec != null) {
-        out.add(new ModelEntry(name, id, spec, training));
+      String init = m.get("init").string("scratch");
+      String stage = null;
+      if (init != null && init.startsWith(PRETRAINED)) {
+        stage = init.substring(PRETRAINED.length());
+      } else if (init != null && !init.equals("scratch")) {
+        m.get("init").problem("must be scratch or pretrained:<stage>, got \"" + init + "\" (weights files are model params: imagenetWeights, weights)");
+      }
+      String ft = m.get("finetune").choice("full", List.of("full", "frozen-encoder", "head-only"));
+      if (spec != null && ft != null) {
+        out.add(new ModelEntry(name, id, spec, training, stage, FineTune.fromId(ft)));
       }
     }
     return out;
+  }
+
+  private List<Stage> stages(Node n, List<ModelEntry> models, Map<String, DatasetEntry> datasets, PreprocessSpec preprocess) {
+    List<Stage> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Node s : n.items()) {
+      if (!s.isObject()) {
+        continue;
+      }
+      s.allowOnly(STAGE);
+      String name = s.get("name").requiredString();
+      if (name != null && !name.matches(NAME_PATTERN)) {
+        s.get("name").problem("must be letters, digits, '.', '_' or '-', got \"" + name + "\"");
+        continue;
+      }
+      if (name != null && !names.add(name)) {
+        s.get("name").problem("duplicate stage name \"" + name + "\"");
+      }
+      String modelName = s.get("model").requiredString();
+      ModelEntry model = models.stream().filter(m -> m.name().equals(modelName)).findFirst().orElse(null);
+      if (modelName != null && model == null) {
+        s.get("model").problem("no model named \"" + modelName + "\"; models are " + models.stream().map(ModelEntry::name).toList());
+      }
+      String dataset = s.get("dataset").requiredString();
+      if (dataset != null && !datasets.containsKey(dataset)) {
+        s.get("dataset").problem("unknown dataset \"" + dataset + "\"; the suite's datasets are " + datasets.keySet());
+      }
+      PreprocessSpec pre = preprocess(s.get("preprocess"), preprocess);
+      Node split = s.get("split");
+      split.allowOnly(Set.of("validation"));
+      Double validation = split.get("validation").number(0.1, 0, 0.9, false);
+      TrainingPatch training = TrainingSettings.read(s.get("training"));
+      if (name != null && model != null && dataset != null && datasets.containsKey(dataset) && validation != null) {
+        TaskEntry task = new TaskEntry(name, TaskType.PRETRAIN, dataset, List.of(), List.of(), List.of("loss"),
+            new SplitPlan(1, 0, validation, Stratification.NONE, 1), pre, training);
+        out.add(new Stage(name, model, task));
+      }
+    }
+    return out;
+  }
+
+  private void checkInits(Node modelsNode, List<ModelEntry> models, List<Stage> stages) {
+    for (int i = 0; i < models.size(); i++) {
+      ModelEntry m = models.get(i);
+      if (m.initStage() == null) {
+        continue;
+      }
+      Stage stage = stages.stream().filter(s -> s.name().equals(m.initStage())).findFirst().orElse(null);
+      Node at = modelsNode.items().size() > i ? modelsNode.items().get(i).get("init") : modelsNode;
+      if (stage == null) {
+        at.problem("no stage named \"" + m.initStage() + "\"; stages are " + stages.stream().map(Stage::name).toList());
+      } else if (!stage.model().id().equals(m.id())) {
+        at.problem("stage \"" + stage.name() + "\" pre-trains " + stage.model().id() + ", not " + m.id());
+      } else if (stage.model().spec().incompatibility(CellMatrix.pretrainHead(stage)) != null) {
+        at.problem("stage \"" + stage.name() + "\": " + stage.model().spec().incompatibility(CellMatrix.pretrainHead(stage)));
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -432,6 +502,14 @@ public final class SuiteReader {
           continue;
         }
         Object v = value(e.getValue(), def);
+        if (v instanceof String path && isWeightsFile(def.name()) && !path.isEmpty()) {
+          Path resolved = folder.resolve(path).normalize();
+          if (!Files.isRegularFile(resolved)) {
+            e.getValue().problem("no such file: " + resolved);
+            continue;
+          }
+          v = resolved.toString();
+        }
         if (v != null) {
           values.put(def.name(), v);
         }
@@ -446,6 +524,11 @@ public final class SuiteReader {
       params.problem(e.getMessage());
       return null;
     }
+  }
+
+  /** Model parameters that name a weights file (resolved against the suite's folder). */
+  private static boolean isWeightsFile(String param) {
+    return param.equals("weights") || param.endsWith("Weights");
   }
 
   private static Object value(Node n, ParamDef def) {
@@ -465,6 +548,17 @@ public final class SuiteReader {
             yield null;
           }
           out.add(v.intValue());
+        }
+        yield out;
+      }
+      case STRING_LIST -> {
+        List<String> out = new ArrayList<>();
+        for (Node item : n.items()) {
+          String v = item.requiredString();
+          if (v == null) {
+            yield null;
+          }
+          out.add(v);
         }
         yield out;
       }
@@ -582,6 +676,17 @@ public final class SuiteReader {
 
   /** Training settings that only fail together (warm-up longer than training) and model/input fits. */
   private void checkCombinations(Suite suite) {
+    for (Stage stage : suite.stages()) {
+      try {
+        CellMatrix.stageCell(stage, suite.backends().get(0), 0, suite.training());
+      } catch (IllegalArgumentException e) {
+        problems.add("stages[" + suite.stages().indexOf(stage) + "].training: " + e.getMessage());
+      }
+      String problem = stage.model().spec().incompatibility(CellMatrix.pretrainHead(stage));
+      if (problem != null) {
+        problems.add("stages[" + suite.stages().indexOf(stage) + "]: " + stage.model().name() + ": " + problem);
+      }
+    }
     for (Cell cell : CellMatrix.expand(suite, problems)) {
       String problem = cell.model().spec().incompatibility(CellMatrix.head(cell.task(), cell.model(), null));
       if (problem != null) {

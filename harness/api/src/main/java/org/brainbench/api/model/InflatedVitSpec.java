@@ -1,0 +1,147 @@
+package org.brainbench.api.model;
+
+import org.brainbench.tasks.TaskType;
+
+/**
+ * The inflated ViT (Zhang et al., 2022): a ViT with a 3D patch embedding (a strided convolution of
+ * {@code patch}³ voxels), a [CLS] token, learned position embeddings and pre-norm Transformer
+ * blocks in timm's layout, so 2D ViT weights load by name.
+ *
+ * <ul>
+ *   <li>Initialisation: from scratch; from a 2D ViT checkpoint with timm's names ({@code weights}, a
+ *       safetensors file); or from a 2D ViT that brainbench pre-trains on 2D axial slices of the
+ *       pre-training set (a suite stage; {@code init: pretrained:<stage>}). Inflation: the 2D patch
+ *       kernel goes to the middle depth slice with zeros elsewhere ({@code centering}, default) or
+ *       is repeated over depth and divided by it ({@code averaging}); RGB kernels are summed into
+ *       the input channels (timm's rule); position embeddings are resized bilinearly in-plane to
+ *       the 3D token grid and repeated over depth.
+ *   <li>The 2D pre-training (task type pretrain) is SimMIM (Xie et al., 2022): a {@code maskRatio}
+ *       share of the patch tokens of each slice is replaced by a mask token and a linear head
+ *       ({@code decoder_pred}) predicts their pixels, L1 loss on masked patches.
+ *   <li>Classify, regress: LayerNorm and a linear head on the [CLS] token.
+ *   <li>Segment: a UNETR-style decoder (Hatamizadeh et al., 2022). The token grid is at 1/patch
+ *       resolution; with n = log2(patch) levels, hidden states of evenly spaced Transformer blocks
+ *       are upsampled to 1/2^j resolution (j = 1..n-1), a convolutional block encodes the input at
+ *       full resolution (j = 0), and a decoder upsamples the last hidden state level by level,
+ *       concatenating those features. Upsampling is nearest 2x followed by 3x3x3 convolution,
+ *       batch norm and ReLU, in place of UNETR's transposed convolutions (DJL's PyTorch engine has
+ *       no 3D transposed convolution); channels are {@code decoderChannels} * 2^j.
+ * </ul>
+ */
+public record InflatedVitSpec(
+    int patch, int dim, int depth, int heads, double mlpRatio, double dropout, String inflation, String weights, double maskRatio,
+    int decoderChannels) implements ModelSpec {
+  public static final String ID = "inflated-vit";
+
+  public InflatedVitSpec {
+    if (patch < 2 || Integer.bitCount(patch) != 1 || patch > 32) {
+      throw new IllegalArgumentException("patch must be a power of two in [2, 32], got " + patch);
+    }
+    if (dim < 1 || heads < 1 || dim % heads != 0) {
+      throw new IllegalArgumentException("dim must be a positive multiple of heads, got " + dim + " and " + heads);
+    }
+    if (depth < 1) {
+      throw new IllegalArgumentException("depth must be >= 1, got " + depth);
+    }
+    if (!(mlpRatio > 0 && mlpRatio <= 16)) {
+      throw new IllegalArgumentException("mlpRatio must be in (0, 16], got " + mlpRatio);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (!"centering".equals(inflation) && !"averaging".equals(inflation)) {
+      throw new IllegalArgumentException("inflation must be centering or averaging, got " + inflation);
+    }
+    if (!(maskRatio > 0 && maskRatio < 1)) {
+      throw new IllegalArgumentException("maskRatio must be in (0, 1), got " + maskRatio);
+    }
+    if (decoderChannels < 1) {
+      throw new IllegalArgumentException("decoderChannels must be >= 1, got " + decoderChannels);
+    }
+    if (weights == null) {
+      weights = "";
+    }
+  }
+
+  public static InflatedVitSpec defaults() {
+    return new InflatedVitSpec(8, 128, 4, 4, 2.0, 0.1, "centering", "", 0.5, 16);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  public int hidden() {
+    return Counts.hidden(dim, mlpRatio);
+  }
+
+  /** Decoder levels below the token grid: log2(patch). */
+  public int levels() {
+    return Integer.numberOfTrailingZeros(patch);
+  }
+
+  /** The Transformer block whose output feeds decoder level j (1..levels-1); the last feeds the bottom. */
+  public int tap(int level) {
+    return Math.max(1, (int) Math.round((double) depth * level / levels()));
+  }
+
+  /** Tokens of a 3D input (without [CLS]). */
+  public int tokens(int[] dhw) {
+    return (dhw[0] / patch) * (dhw[1] / patch) * (dhw[2] / patch);
+  }
+
+  @Override
+  public String incompatibility(TaskHead head) {
+    int[] s = head.inputShape();
+    int[] check = head.type() == TaskType.PRETRAIN ? new int[] {s[1], s[2]} : s;
+    for (int v : check) {
+      if (v % patch != 0) {
+        return "input sizes must be multiples of the patch size " + patch + ", got " + v;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public boolean isEncoder(String parameter) {
+    return parameter.startsWith("patch_embed.") || parameter.equals("cls_token") || parameter.equals("pos_embed")
+        || parameter.startsWith("blocks.") || parameter.startsWith("norm.");
+  }
+
+  @Override
+  public boolean isHead(String parameter) {
+    return parameter.startsWith("head.") || parameter.startsWith("decoder.") || parameter.startsWith("decoder_pred.");
+  }
+
+  @Override
+  public long parameterCount(TaskHead head) {
+    int c = head.inputChannels();
+    int[] s = head.inputShape();
+    long blocks = depth * Counts.transformerBlock(dim, hidden()) + Counts.norm(dim);
+    if (head.type() == TaskType.PRETRAIN) {
+      long grid = (long) (s[1] / patch) * (s[2] / patch);
+      return Counts.conv(c, dim, (long) patch * patch, true) + dim + (1 + grid) * dim + dim + blocks
+          + Counts.linear(dim, (long) patch * patch * c);
+    }
+    long n = Counts.conv(c, dim, (long) patch * patch * patch, true) + dim + (1L + tokens(s)) * dim + blocks;
+    if (head.type() != TaskType.SEGMENT) {
+      return n + Counts.linear(dim, head.outputs());
+    }
+    int levels = levels();
+    n += Counts.conv(c, decoderChannels, 27, false) + Counts.norm(decoderChannels); // enc0
+    for (int j = 1; j < levels; j++) {
+      int ch = decoderChannels << j;
+      for (int k = 0; k < levels - j; k++) {
+        n += Counts.conv(k == 0 ? dim : ch, ch, 27, false) + Counts.norm(ch);
+      }
+    }
+    for (int j = levels - 1; j >= 0; j--) {
+      int ch = decoderChannels << j;
+      int in = j == levels - 1 ? dim : decoderChannels << (j + 1);
+      n += Counts.conv(in, ch, 27, false) + Counts.norm(ch); // up
+      n += Counts.conv(2L * ch, ch, 27, false) + Counts.norm(ch); // fuse
+    }
+    return n + Counts.conv(decoderChannels, head.outputs(), 1, true);
+  }
+}

@@ -1,0 +1,175 @@
+package org.brainbench.api.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.brainbench.tasks.TaskType;
+
+/**
+ * The Medical Transformer (Jun et al., 2021): a shared 2D CNN embeds every slice of each chosen
+ * view; learned slice-position and view embeddings are added; a [CLS] token is prepended; a
+ * pre-norm Transformer relates all slices of all views.
+ *
+ * <ul>
+ *   <li>Slice encoder {@code cnn}: per level a 3x3 convolution (no bias), batch norm and ReLU, 2x
+ *       max-pooling between levels, global average pooling, a linear map to {@code embedDim}
+ *       ({@code encoder.proj}). Or {@code resnet18}: torchvision's ResNet-18 trunk with base width
+ *       {@code encoderChannels[0]}, then the linear map.
+ *   <li>Transformer: {@code depth} blocks with timm's layout (LayerNorm eps 1e-6, fused qkv
+ *       projection, GELU MLP of {@code mlpRatio * embedDim}), then a final LayerNorm.
+ *   <li>Classify, regress: a linear head on the [CLS] token.
+ *   <li>Segment (cnn encoder): one light 2D decoder shared by the views. For each slice, its
+ *       contextualised token (projected to the deepest encoder width) is added to the deepest
+ *       feature map; each level upsamples 2x (nearest), concatenates the encoder's features of
+ *       that level and applies 3x3 conv, batch norm, ReLU; a 1x1 convolution gives class scores.
+ *       Each view's slice predictions are stacked back into the volume grid and the three views'
+ *       softmax probabilities are averaged (the fusion the paper describes; the average is the
+ *       model's output).
+ *   <li>Pre-training (masked encoding vector prediction): a {@code maskRatio} share of the slice
+ *       embeddings is replaced by a learned mask token; a linear prediction head maps the
+ *       Transformer's outputs at masked positions to the embeddings they hid. Targets come from a
+ *       momentum (EMA, {@code emaMomentum}) copy of the slice encoder with stop-gradient and are
+ *       layer-normalised, so predicting a constant cannot lower the loss (collapse).
+ * </ul>
+ */
+public record MedicalTransformerSpec(
+    List<String> views,
+    String encoder,
+    List<Integer> encoderChannels,
+    int embedDim,
+    int depth,
+    int heads,
+    double mlpRatio,
+    double dropout,
+    double maskRatio,
+    double emaMomentum) implements ModelSpec {
+  public static final String ID = "medical-transformer";
+
+  public MedicalTransformerSpec {
+    if (views == null || views.isEmpty()) {
+      throw new IllegalArgumentException("views must list sagittal, coronal and/or axial");
+    }
+    for (String v : views) {
+      if (View.fromId(v) == null) {
+        throw new IllegalArgumentException("unknown view \"" + v + "\" (sagittal, coronal, axial)");
+      }
+    }
+    if (views.stream().distinct().count() != views.size()) {
+      throw new IllegalArgumentException("views repeat: " + views);
+    }
+    if (!List.of("cnn", "resnet18").contains(encoder)) {
+      throw new IllegalArgumentException("encoder must be cnn or resnet18, got " + encoder);
+    }
+    if (encoderChannels == null || encoderChannels.isEmpty() || encoderChannels.stream().anyMatch(c -> c < 1)) {
+      throw new IllegalArgumentException("encoderChannels must be >= 1, got " + encoderChannels);
+    }
+    if (embedDim < 1 || heads < 1 || embedDim % heads != 0) {
+      throw new IllegalArgumentException("embedDim must be a positive multiple of heads, got " + embedDim + " and " + heads);
+    }
+    if (depth < 1) {
+      throw new IllegalArgumentException("depth must be >= 1, got " + depth);
+    }
+    if (!(mlpRatio > 0 && mlpRatio <= 16)) {
+      throw new IllegalArgumentException("mlpRatio must be in (0, 16], got " + mlpRatio);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (!(maskRatio > 0 && maskRatio < 1)) {
+      throw new IllegalArgumentException("maskRatio must be in (0, 1), got " + maskRatio);
+    }
+    if (!(emaMomentum >= 0 && emaMomentum < 1)) {
+      throw new IllegalArgumentException("emaMomentum must be in [0, 1), got " + emaMomentum);
+    }
+    views = List.copyOf(views);
+    encoderChannels = List.copyOf(encoderChannels);
+  }
+
+  public static MedicalTransformerSpec defaults() {
+    return new MedicalTransformerSpec(List.of("sagittal", "coronal", "axial"), "cnn", List.of(16, 32, 64, 128), 128, 4, 4, 2.0, 0.1, 0.3, 0.99);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  public List<View> viewList() {
+    List<View> out = new ArrayList<>();
+    views.forEach(v -> out.add(View.fromId(v)));
+    return out;
+  }
+
+  public int hidden() {
+    return Counts.hidden(embedDim, mlpRatio);
+  }
+
+  /** Width of the encoder's last feature map (before the projection to embedDim). */
+  public int encoderWidth() {
+    return encoder.equals("resnet18") ? 8 * encoderChannels.get(0) : encoderChannels.get(encoderChannels.size() - 1);
+  }
+
+  @Override
+  public String incompatibility(TaskHead head) {
+    if (head.type() == TaskType.SEGMENT && encoder.equals("resnet18")) {
+      return "segmentation needs the cnn slice encoder (its levels give the decoder's skip connections)";
+    }
+    int levels = encoder.equals("resnet18") ? 6 : encoderChannels.size();
+    for (View v : viewList()) {
+      for (int s : v.sliceShape(head.inputShape())) {
+        if (head.type() == TaskType.SEGMENT && s % (1 << (levels - 1)) != 0) {
+          return v.id() + " slices are " + s + " voxels wide; segmentation needs multiples of " + (1 << (levels - 1));
+        }
+        if (s < (1 << (levels - 1))) {
+          return v.id() + " slices (" + s + " voxels) are too small for " + levels + " encoder levels";
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public boolean isEncoder(String parameter) {
+    return parameter.startsWith("encoder.");
+  }
+
+  @Override
+  public boolean isHead(String parameter) {
+    return parameter.startsWith("head.") || parameter.startsWith("decoder.") || parameter.startsWith("pred_head.");
+  }
+
+  public long encoderParameters(int inputChannels) {
+    if (encoder.equals("resnet18")) {
+      return Counts.resnet18(inputChannels, encoderChannels.get(0)) + Counts.linear(encoderWidth(), embedDim);
+    }
+    long n = 0;
+    int in = inputChannels;
+    for (int c : encoderChannels) {
+      n += Counts.conv(in, c, 9, false) + Counts.norm(c);
+      in = c;
+    }
+    return n + Counts.linear(in, embedDim);
+  }
+
+  @Override
+  public long parameterCount(TaskHead head) {
+    long n = encoderParameters(head.inputChannels());
+    n += embedDim; // cls_token
+    n += (long) views.size() * embedDim; // view_embed
+    for (View v : viewList()) {
+      n += (long) v.slices(head.inputShape()) * embedDim; // pos_embed.<view>
+    }
+    n += depth * Counts.transformerBlock(embedDim, hidden()) + Counts.norm(embedDim);
+    return n + switch (head.type()) {
+      case CLASSIFY, REGRESS -> Counts.linear(embedDim, head.outputs());
+      case PRETRAIN -> embedDim + Counts.linear(embedDim, embedDim); // mask_token, pred_head
+      case SEGMENT -> {
+        List<Integer> c = encoderChannels;
+        long d = Counts.linear(embedDim, c.get(c.size() - 1));
+        for (int i = c.size() - 2; i >= 0; i--) {
+          d += Counts.conv(c.get(i + 1) + c.get(i), c.get(i), 9, false) + Counts.norm(c.get(i));
+        }
+        yield d + Counts.conv(c.get(0), head.outputs(), 1, true);
+      }
+    };
+  }
+}
