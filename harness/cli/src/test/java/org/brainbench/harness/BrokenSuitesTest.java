@@ -43,7 +43,7 @@ class BrokenSuitesTest {
   void theQuickstartItselfIsValid() {
     Result r = cli("validate", QUICKSTART.toString());
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(r.out).contains("3 cell(s)").contains("ad-vs-cn/cnn3d/djl/s1/f0/p1");
+    assertThat(r.out).contains("12 cell(s)").contains("ad-vs-cn/cnn3d/djl/s1/f0/p1");
   }
 
   static Stream<Arguments> broken() {
@@ -94,8 +94,14 @@ class BrokenSuitesTest {
             "labelFractions[1]: must be > 0 and <= 1, got 1.5"),
         Arguments.of("warm-up longer than training", (UnaryOperator<String>) s -> s.replace("warmupEpochs: 1", "warmupEpochs: 50"),
             "warmupEpochs must be in [0, epochs]"),
-        Arguments.of("segmentation grid not divisible", (UnaryOperator<String>) s -> s.replace("preprocess: {shape: 40}", "preprocess: {shape: 42}"),
-            "segmentation input sizes must be divisible by 4"),
+        Arguments.of("segmentation grid not divisible", (UnaryOperator<String>) s -> s.replace("preprocess: {shape: 32,", "preprocess: {shape: 40,"),
+            "slice-cnn: axial slices are 40 voxels wide; segmentation needs multiples of 16"),
+        Arguments.of("init from an unknown stage", (UnaryOperator<String>) s -> s.replace("init: pretrained:mt-pretrain", "init: pretrained:nope"),
+            "models[1].init: no stage named \"nope\""),
+        Arguments.of("stage of another model", (UnaryOperator<String>) s -> s.replace("{name: mt-pretrain, model: medical-transformer", "{name: mt-pretrain, model: slice-cnn"),
+            "stage \"mt-pretrain\" pre-trains slice-cnn, not medical-transformer"),
+        Arguments.of("unknown fine-tuning mode", (UnaryOperator<String>) s -> s.replace("init: pretrained:mt-pretrain", "init: pretrained:mt-pretrain\n    finetune: partly"),
+            "models[1].finetune: must be one of [full, frozen-encoder, head-only]"),
         Arguments.of("exclude names an unknown model", (UnaryOperator<String>) s -> s + "\nexclude:\n  - {model: vit}\n",
             "exclude[0].model: no model named \"vit\""));
   }
@@ -118,7 +124,8 @@ class BrokenSuitesTest {
         .replace("backends: [djl]", "backends: [djl, nope]"));
     Result r = cli("validate", suite.toString());
     assertThat(r.exit).isEqualTo(2);
-    assertThat(r.err).contains("4 problems").contains("tasks[2].training.epochs").contains("training.epochs: must be in [1, 100000], got 0")
+    assertThat(r.err).contains("4 problems").contains("training.epochs: must be in [1, 100000], got 0")
+        .contains("overrides[1].training.epochs")
         .contains("models[0].id").contains("backends[1]");
   }
 

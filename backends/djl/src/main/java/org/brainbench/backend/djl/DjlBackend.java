@@ -72,7 +72,17 @@ public final class DjlBackend implements Backend {
     if (System.getProperty(THREADS) == null) {
       System.setProperty(THREADS, String.valueOf(Runtime.getRuntime().availableProcessors()));
     }
-    return Engine.getEngine("PyTorch");
+    // the engine starts single-threaded (OpenMP pool of one); models raise it to their own count
+    // for their steps. Measured: Transformer training was not reproducible run to run whenever the
+    // process had used more than one intra-op thread, CNN training was.
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    String configured = System.getProperty(THREADS);
+    System.setProperty(THREADS, "1");
+    try {
+      return Engine.getEngine("PyTorch");
+    } finally {
+      System.setProperty(THREADS, configured);
+    }
   }
 
   /** Intra-op threads PyTorch was started with. */

@@ -48,12 +48,16 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   private final NamedParameters names;
   private final float[] learningRate = {0f};
   private final Map<String, Double> diagnostics = new LinkedHashMap<>();
+  private final int threads;
 
   DjlModel(ModelSpec spec, TaskHead head, TrainingConfig training, Block block, NamedParameters names) {
     this.spec = spec;
     this.head = head;
     this.training = training;
     this.names = names;
+    // attention models: one intra-op thread, the setting measured to be reproducible (see ModelSpec)
+    this.threads = spec.hasAttention() ? 1 : DjlBackend.threads();
+    pinThreads();
     this.model = Model.newInstance(spec.id());
     model.setBlock(block);
     names.applyInitializers(block);
@@ -71,6 +75,18 @@ final class DjlModel implements org.brainbench.api.backend.Model {
       return Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) t.momentum()).optWeightDecays((float) t.weightDecay()).build();
     }
     return Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays((float) t.weightDecay()).build();
+  }
+
+  /** Sets PyTorch's intra-op threads to this model's (cells of different models share the engine). */
+  private void pinThreads() {
+    if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != threads) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+  }
+
+  @Override
+  public int threads() {
+    return threads;
   }
 
   @Override
@@ -101,6 +117,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
       throw new IllegalArgumentException("training needs targets");
     }
     learningRate[0] = lr;
+    pinThreads();
     try (NDManager step = model.getNDManager().newSubManager()) {
       NDArray x = inputs(step, batch);
       NDList labels = head.type() == TaskType.PRETRAIN ? new NDList() : new NDList(targets(step, batch));
@@ -126,6 +143,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
 
   @Override
   public float evaluateLoss(Batch batch) {
+    pinThreads();
     try (NDManager step = model.getNDManager().newSubManager()) {
       NDArray x = inputs(step, batch);
       NDList labels = head.type() == TaskType.PRETRAIN ? new NDList() : new NDList(targets(step, batch));
@@ -189,6 +207,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
 
   @Override
   public float[][] predict(Batch batch) {
+    pinThreads();
     try (NDManager step = model.getNDManager().newSubManager()) {
       NDArray out = trainer.evaluate(new NDList(inputs(step, batch))).singletonOrThrow();
       int n = batch.size();

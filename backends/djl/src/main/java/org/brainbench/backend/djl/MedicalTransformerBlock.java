@@ -165,6 +165,12 @@ final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
 
   private NDList pretrainOutputs(ParameterStore ps, NDArray x, NDArray seq, List<NDArray> embeddings, NDArray mask, long b, boolean training) {
     NDArray prediction = out.forward(ps, new NDList(seq.get(":, 1:, :")), training).singletonOrThrow();
+    NDArray online = NDArrays.concat(new NDList(embeddings.toArray(NDArray[]::new)), 1);
+    NDArray spread = spread(online.reshape(-1, spec.embedDim()));
+    if (!spec.collapseGuard()) {
+      // the ablation: predict the online embeddings themselves, gradient flowing into both sides
+      return new NDList(prediction, online, mask.squeeze(2), spread);
+    }
     List<NDArray> targets = new ArrayList<>();
     for (View v : views) {
       // the momentum encoder in inference mode, without gradient: the targets
@@ -175,9 +181,12 @@ final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
     // layer-normalised targets: a constant prediction cannot reach a low loss
     NDArray centred = t.sub(t.mean(new int[] {2}, true));
     NDArray normalised = centred.div(centred.square().mean(new int[] {2}, true).add(1e-6f).sqrt());
-    NDArray online = NDArrays.concat(new NDList(embeddings.toArray(NDArray[]::new)), 1).reshape(-1, spec.embedDim());
-    NDArray spread = online.sub(online.mean(new int[] {0}, true)).square().mean(new int[] {0}).sqrt().mean();
-    return new NDList(prediction, normalised, mask.squeeze(2), spread.stopGradient());
+    return new NDList(prediction, normalised, mask.squeeze(2), spread);
+  }
+
+  /** Mean over dimensions of the standard deviation across tokens: 0 when every slice embeds alike. */
+  private static NDArray spread(NDArray embeddings) {
+    return embeddings.sub(embeddings.mean(new int[] {0}, true)).square().mean(new int[] {0}).sqrt().mean().stopGradient();
   }
 
   private NDArray segment(ParameterStore ps, NDArray seq, List<NDList> features, long b, boolean training) {

@@ -34,8 +34,8 @@ class DjlModelsTest {
   static List<ModelSpec> specs() {
     return List.of(
         new Cnn3dSpec(List.of(4, 8, 8), 0.5, 0.1, 2),
-        new MedicalTransformerSpec(List.of("sagittal", "coronal", "axial"), "cnn", List.of(4, 8), 16, 2, 2, 2.0, 0.0, 0.3, 0.9),
-        new MedicalTransformerSpec(List.of("axial"), "resnet18", List.of(4), 16, 1, 2, 2.0, 0.0, 0.3, 0.9),
+        new MedicalTransformerSpec(List.of("sagittal", "coronal", "axial"), "cnn", List.of(4, 8), 16, 2, 2, 2.0, 0.0, 0.3, 0.9, true),
+        new MedicalTransformerSpec(List.of("axial"), "resnet18", List.of(4), 16, 1, 2, 2.0, 0.0, 0.3, 0.9, true),
         new SliceCnnSpec("axial", "cnn", List.of(4, 8, 8), 8, "mean", false, ""),
         new SliceCnnSpec("coronal", "cnn", List.of(4, 8), 8, "attention", true, ""),
         new SliceCnnSpec("sagittal", "resnet18", List.of(4), 8, "max", false, ""),

@@ -18,6 +18,11 @@ public interface Model extends AutoCloseable {
 
   TaskHead head();
 
+  /** Intra-op threads this model computes with (recorded in results). */
+  default int threads() {
+    return -1;
+  }
+
   /** Every parameter, with brainbench's neutral names (the same on every backend). */
   List<ParameterInfo> parameters();
 

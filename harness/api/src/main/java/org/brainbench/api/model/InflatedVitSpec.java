@@ -72,6 +72,11 @@ public record InflatedVitSpec(
     return ID;
   }
 
+  @Override
+  public boolean hasAttention() {
+    return true;
+  }
+
   public int hidden() {
     return Counts.hidden(dim, mlpRatio);
   }

@@ -28,7 +28,9 @@ import org.brainbench.tasks.TaskType;
  *       embeddings is replaced by a learned mask token; a linear prediction head maps the
  *       Transformer's outputs at masked positions to the embeddings they hid. Targets come from a
  *       momentum (EMA, {@code emaMomentum}) copy of the slice encoder with stop-gradient and are
- *       layer-normalised, so predicting a constant cannot lower the loss (collapse).
+ *       layer-normalised, so predicting a constant cannot lower the loss (collapse). {@code
+ *       collapseGuard: false} drops both (targets are the online embeddings themselves, with
+ *       gradient): the known failure, kept for ablations and for testing that collapse is caught.
  * </ul>
  */
 public record MedicalTransformerSpec(
@@ -41,7 +43,8 @@ public record MedicalTransformerSpec(
     double mlpRatio,
     double dropout,
     double maskRatio,
-    double emaMomentum) implements ModelSpec {
+    double emaMomentum,
+    boolean collapseGuard) implements ModelSpec {
   public static final String ID = "medical-transformer";
 
   public MedicalTransformerSpec {
@@ -85,12 +88,17 @@ public record MedicalTransformerSpec(
   }
 
   public static MedicalTransformerSpec defaults() {
-    return new MedicalTransformerSpec(List.of("sagittal", "coronal", "axial"), "cnn", List.of(16, 32, 64, 128), 128, 4, 4, 2.0, 0.1, 0.3, 0.99);
+    return new MedicalTransformerSpec(List.of("sagittal", "coronal", "axial"), "cnn", List.of(16, 32, 64, 128), 128, 4, 4, 2.0, 0.1, 0.3, 0.99, true);
   }
 
   @Override
   public String id() {
     return ID;
+  }
+
+  @Override
+  public boolean hasAttention() {
+    return true;
   }
 
   public List<View> viewList() {
@@ -161,7 +169,7 @@ public record MedicalTransformerSpec(
     n += depth * Counts.transformerBlock(embedDim, hidden()) + Counts.norm(embedDim);
     return n + switch (head.type()) {
       case CLASSIFY, REGRESS -> Counts.linear(embedDim, head.outputs());
-      case PRETRAIN -> embedDim + Counts.linear(embedDim, embedDim); // mask_token, pred_head
+      case PRETRAIN -> embedDim + Counts.linear(embedDim, embedDim); // mask_token, pred_head (the EMA copy is state)
       case SEGMENT -> {
         List<Integer> c = encoderChannels;
         long d = Counts.linear(embedDim, c.get(c.size() - 1));

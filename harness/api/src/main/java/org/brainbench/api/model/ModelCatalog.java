@@ -63,11 +63,13 @@ public final class ModelCatalog {
             new ParamDef("mlpRatio", ParamDef.Type.DOUBLE, d.mlpRatio(), "MLP width / token width"),
             new ParamDef("dropout", ParamDef.Type.DOUBLE, d.dropout(), "dropout in the Transformer"),
             new ParamDef("maskRatio", ParamDef.Type.DOUBLE, d.maskRatio(), "share of slice embeddings hidden in pre-training"),
-            new ParamDef("emaMomentum", ParamDef.Type.DOUBLE, d.emaMomentum(), "momentum of the target encoder in pre-training")),
+            new ParamDef("emaMomentum", ParamDef.Type.DOUBLE, d.emaMomentum(), "momentum of the target encoder in pre-training"),
+            new ParamDef("collapseGuard", ParamDef.Type.BOOLEAN, d.collapseGuard(),
+                "pre-training targets from the momentum encoder, normalised (false: the collapse-prone ablation)")),
         v -> new MedicalTransformerSpec((List<String>) v.get("views"), (String) v.get("encoder"), (List<Integer>) v.get("encoderChannels"),
             ((Number) v.get("embedDim")).intValue(), ((Number) v.get("depth")).intValue(), ((Number) v.get("heads")).intValue(),
             ((Number) v.get("mlpRatio")).doubleValue(), ((Number) v.get("dropout")).doubleValue(),
-            ((Number) v.get("maskRatio")).doubleValue(), ((Number) v.get("emaMomentum")).doubleValue()));
+            ((Number) v.get("maskRatio")).doubleValue(), ((Number) v.get("emaMomentum")).doubleValue(), (Boolean) v.get("collapseGuard")));
   }
 
   @SuppressWarnings("unchecked")

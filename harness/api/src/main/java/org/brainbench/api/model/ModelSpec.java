@@ -21,6 +21,15 @@ public sealed interface ModelSpec permits Cnn3dSpec, MedicalTransformerSpec, Sli
   /** Whether a parameter is part of the task head (the only part trained by head-only fine-tuning). */
   boolean isHead(String parameter);
 
+  /**
+   * Whether the model has Transformer attention. On the CPU, PyTorch's kernels for these models
+   * were measured to give run-to-run different results with more than one intra-op thread, so the
+   * DJL backend trains them single-threaded (results record the threads each cell used).
+   */
+  default boolean hasAttention() {
+    return false;
+  }
+
   /** The parameters a fine-tuning mode freezes. */
   default java.util.function.Predicate<String> frozenBy(FineTune mode) {
     return switch (mode) {

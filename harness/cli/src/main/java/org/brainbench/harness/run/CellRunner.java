@@ -85,6 +85,7 @@ final class CellRunner {
       try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
           Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * cell.training().epochs())) {
         row.set("init", Initialisation.apply(model, cell.model(), stageWeights, data.channels()));
+        provenance.put("threads", model.threads());
         model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
         TrainingLoop.Validator validator = TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());

@@ -52,6 +52,7 @@ final class Initialisation {
     info.put("from", from);
     if (weights != null) {
       weights = adaptInputChannels(weights, model, info);
+      weights = resizeSlicePositions(weights, model, info);
       ImportReport report = model.importWeights(weights, false);
       if (report.loaded().isEmpty()) {
         throw new IllegalArgumentException(from + ": no tensor matched the model's parameters; the file has "
@@ -90,6 +91,45 @@ final class Initialisation {
     }
     if (!adapted.isEmpty()) {
       info.set("adaptedChannels", Json.mapper().valueToTree(adapted));
+    }
+    return out;
+  }
+
+  /**
+   * Slice-position tables ({@code pos_embed.<view>}, [S, E]) pre-trained on another number of
+   * slices are resampled linearly (half-slice centres) to the model's count.
+   */
+  private static List<Tensor> resizeSlicePositions(List<Tensor> weights, Model model, ObjectNode info) {
+    java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
+    model.parameters().forEach(p -> shapes.put(p.name(), p.shape()));
+    List<Tensor> out = new java.util.ArrayList<>();
+    List<String> resized = new java.util.ArrayList<>();
+    for (Tensor t : weights) {
+      long[] want = shapes.get(t.name());
+      if (t.name().startsWith("pos_embed.") && want != null && want.length == 2 && t.shape().length == 2
+          && want[1] == t.shape()[1] && want[0] != t.shape()[0]) {
+        out.add(new Tensor(t.name(), want, resample(t.data(), (int) t.shape()[0], (int) want[0], (int) want[1])));
+        resized.add(t.name() + " " + t.shape()[0] + "->" + want[0] + " slices");
+      } else {
+        out.add(t);
+      }
+    }
+    if (!resized.isEmpty()) {
+      info.set("resizedPositions", Json.mapper().valueToTree(resized));
+    }
+    return out;
+  }
+
+  static float[] resample(float[] table, int from, int to, int width) {
+    float[] out = new float[to * width];
+    for (int i = 0; i < to; i++) {
+      double x = Math.min(Math.max((i + 0.5) * from / to - 0.5, 0), from - 1);
+      int a = (int) Math.floor(x);
+      int b = Math.min(a + 1, from - 1);
+      double f = x - a;
+      for (int k = 0; k < width; k++) {
+        out[i * width + k] = (float) ((1 - f) * table[a * width + k] + f * table[b * width + k]);
+      }
     }
     return out;
   }

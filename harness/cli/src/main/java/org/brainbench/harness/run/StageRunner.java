@@ -25,11 +25,11 @@ import org.brainbench.tasks.split.Splitter;
  * Runs a self-supervised pre-training stage for one backend and seed: the model's own objective on
  * the stage's scans (a validation share held out by subject), the best epoch's weights written to
  * {@code stages/<stage>/<backend>/s<seed>/weights.safetensors}. The embeddings' spread is watched:
- * if it falls below a twentieth of its first-epoch value (or below 1e-4) the encoder has collapsed,
+ * if it falls below a fifth of its first-epoch value (or below 1e-4) the encoder has collapsed,
  * and the stage fails with that reason, so no cell builds on it.
  */
 final class StageRunner {
-  static final double COLLAPSE_RATIO = 0.05;
+  static final double COLLAPSE_RATIO = 0.2;
   static final double COLLAPSE_FLOOR = 1e-4;
 
   private final Suite suite;
@@ -68,6 +68,7 @@ final class StageRunner {
       try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
           Progress progress = Progress.start("  pretrain " + cell.id(), (long) steps * cell.training().epochs())) {
         params = model.parameterCount();
+        provenance.put("threads", model.threads());
         result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(),
             TrainingLoop.forPretraining(validation, cell.training().batchSize()), Targets.fit(cell.task(), train), data.grid(),
             cell.seed(), progress);
