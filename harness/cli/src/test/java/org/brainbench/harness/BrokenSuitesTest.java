@@ -52,6 +52,7 @@ class BrokenSuitesTest {
         Arguments.of("only a comment", (UnaryOperator<String>) s -> "# nothing\n", "empty suite file"),
         Arguments.of("not YAML", (UnaryOperator<String>) s -> "name: [unclosed\ntasks: {", "not valid YAML (line"),
         Arguments.of("a list at the top", (UnaryOperator<String>) s -> "- 1\n- 2\n", "must be a mapping"),
+        Arguments.of("a key given twice", (UnaryOperator<String>) s -> s + "\nname: other\n", "duplicate key name"),
         Arguments.of("unknown top-level key", (UnaryOperator<String>) s -> s + "\nepochz: 3\n", "epochz: unknown key"),
         Arguments.of("unknown key in training", (UnaryOperator<String>) s -> s.replace("  batchSize: 8", "  batchSize: 8\n  bachSize: 9"),
             "training.bachSize: unknown key"),
@@ -115,6 +116,20 @@ class BrokenSuitesTest {
     assertThat(r.exit).as(r.out + r.err).isEqualTo(2);
     assertThat(r.err).contains(suite.toString() + ": ").contains(expected);
     assertThat(r.err).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anchorsAliasesAndScientificNotationAreFine() throws IOException {
+    Path suite = dir.resolve("suite.yaml");
+    String text = quickstart()
+        .replace("params: {encoderChannels: [8, 16, 32, 32], embedDim: 64, depth: 2, heads: 4, dropout: 0.1}",
+            "params: &mt {encoderChannels: [8, 16, 32, 32], embedDim: 64, depth: 2, heads: 4, dropout: 0.1}")
+        .replace("learningRate: 0.003\n", "learningRate: 3e-3\n")
+        + "\nexclude:\n  - {model: medical-transformer, task: tumour}\n";
+    Files.writeString(suite, text.replace("  - id: slice-cnn\n", "  - name: mt-again\n    id: medical-transformer\n    params: *mt\n  - id: slice-cnn\n"));
+    Result r = cli("validate", suite.toString());
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("ad-vs-cn/mt-again/djl/s1/f0/p1");
   }
 
   @Test

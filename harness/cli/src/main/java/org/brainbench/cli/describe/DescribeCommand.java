@@ -103,9 +103,14 @@ public final class DescribeCommand implements Callable<Integer> {
         c.put("task", head.type().id());
         c.put("input", head.toString());
         c.put("spec", spec.parameterCount(head));
-        if (backend != null) {
+        if (backend != null && spec.incompatibility(head) == null) {
           try (Model model = backend.newModel(spec, head, TrainingConfig.defaults(), 0)) {
             c.put(backend.id(), model.parameterCount().total());
+            ObjectNode trainable = c.putObject("trainable");
+            for (org.brainbench.api.model.FineTune mode : org.brainbench.api.model.FineTune.values()) {
+              model.setFrozen(spec.frozenBy(mode));
+              trainable.put(mode.id(), model.parameterCount().trainable());
+            }
           }
         }
       }
@@ -180,10 +185,13 @@ public final class DescribeCommand implements Callable<Integer> {
           StringBuilder b = new StringBuilder(String.format("    parameters, %-8s %-32s spec %,d", c.get("task").asText(), c.get("input").asText(),
               c.get("spec").asLong()));
           c.fieldNames().forEachRemaining(f -> {
-            if (!List.of("task", "input", "spec").contains(f)) {
+            if (!List.of("task", "input", "spec", "trainable").contains(f)) {
               b.append(String.format(", %s %,d", f, c.get(f).asLong()));
             }
           });
+          if (c.has("trainable")) {
+            c.get("trainable").fields().forEachRemaining(t -> b.append(String.format("; trainable %s %,d", t.getKey(), t.getValue().asLong())));
+          }
           out.println(b);
         }
       }

@@ -131,9 +131,30 @@ final class Node {
     return s;
   }
 
+  /** A number written as text (YAML 1.1 reads {@code 1e-3} as a string): its value, or null. */
+  private Double numericText() {
+    if (node == null || !node.isTextual()) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(node.asText().trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   Long integer(Long fallback, long min, long max) {
     if (isMissing()) {
       return fallback;
+    }
+    Double text = numericText();
+    if (text != null && text == Math.rint(text) && Math.abs(text) < 9e15) {
+      long v = text.longValue();
+      if (v < min || v > max) {
+        problem(range(min, max) + ", got " + v);
+        return null;
+      }
+      return v;
     }
     if (!node.isIntegralNumber()) {
       problem("must be a whole number, got " + describe());
@@ -151,11 +172,12 @@ final class Node {
     if (isMissing()) {
       return fallback;
     }
-    if (!node.isNumber()) {
+    Double text = numericText();
+    if (!node.isNumber() && text == null) {
       problem("must be a number, got " + describe());
       return null;
     }
-    double v = node.asDouble();
+    double v = text != null ? text : node.asDouble();
     if (!Double.isFinite(v) || v < min || v > max || (minExclusive && v == min)) {
       problem("must be " + (minExclusive ? "> " + fmt(min) : ">= " + fmt(min)) + (max < Double.MAX_VALUE ? " and <= " + fmt(max) : "") + ", got " + fmt(v));
       return null;

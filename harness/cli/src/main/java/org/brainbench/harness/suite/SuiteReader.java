@@ -1,9 +1,7 @@
 package org.brainbench.harness.suite;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
@@ -27,6 +25,11 @@ import org.brainbench.tasks.preprocess.Normalization;
 import org.brainbench.tasks.preprocess.PreprocessSpec;
 import org.brainbench.tasks.split.SplitPlan;
 import org.brainbench.tasks.split.Stratification;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads a suite YAML file into a validated {@link Suite}. Unknown keys, wrong types, out-of-range
@@ -131,11 +134,20 @@ public final class SuiteReader {
       throw failure();
     }
     try {
-      return new ObjectMapper(new YAMLFactory()).readTree(text);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      problems.add("not valid YAML" + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
-          + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      // SnakeYAML resolves anchors and aliases (&common / *common) and rejects duplicate keys,
+      // which Jackson's YAML tree silently keeps as text or overwrites
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      options.setMaxAliasesForCollections(100);
+      Object doc = new Yaml(new SafeConstructor(options)).load(text);
+      return doc == null ? null : new ObjectMapper().valueToTree(doc);
+    } catch (MarkedYAMLException e) {
+      var mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      problems.add("not valid YAML" + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")")
+          + ": " + (e.getProblem() != null ? e.getProblem() : e.getMessage().lines().findFirst().orElse("")));
+      throw failure();
+    } catch (YAMLException | IllegalArgumentException e) {
+      problems.add("not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
       throw failure();
     }
   }
