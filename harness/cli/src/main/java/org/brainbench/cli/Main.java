@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = "Benchmarks and reproduces transfer learning for 3D brain MRI.",
     subcommands = {RunCommand.class, ValidateCommand.class, DescribeCommand.class, InspectCommand.class, DataCommand.class,
-        ScoreCommand.class, CommandLine.HelpCommand.class})
+        ScoreCommand.class, org.brainbench.cli.report.ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_CHECK_FAILED = 1;

@@ -146,4 +146,31 @@ class RunSuiteTest {
     assertThat(r.out()).contains("FAILED age/cnn3d/diverging");
     assertThat(r.err()).doesNotContain("\tat ");
   }
+
+  @Test
+  void resumeKeepsFinishedCellsAndRunsChangedOrTornOnes() throws IOException {
+    Path out = dir.resolve("resume");
+    Files.createDirectories(out);
+    List<String> lines = Files.readAllLines(dir.resolve("out1/results.jsonl"));
+    Map<String, ObjectNode> before = rows(dir.resolve("out1"));
+    // the age row was made from another configuration; the seg row is torn in half, as a killed appender leaves it
+    String age = lines.stream().filter(l -> l.contains("\"cell\":\"age/")).findFirst().orElseThrow();
+    String cls = lines.stream().filter(l -> l.contains("\"cell\":\"cls/")).findFirst().orElseThrow();
+    String seg = lines.stream().filter(l -> l.contains("\"cell\":\"seg/")).findFirst().orElseThrow();
+    String changedAge = age.replaceFirst("\"configHash\":\"[0-9a-f]+\"", "\"configHash\":\"0000\"");
+    Files.writeString(out.resolve("results.jsonl"), changedAge + "\n" + cls + "\n" + seg.substring(0, seg.length() / 2));
+
+    BrokenSuitesTest.Result r = BrokenSuitesTest.cli("run", suite.toString(), "--out", out.toString(), "--resume");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("torn last line dropped").contains("cls/cnn3d/djl/s1/f0/p1  finished before, kept")
+        .contains("age/cnn3d/djl/s1/f0/p1: configuration or data changed");
+    Map<String, ObjectNode> after = rows(out);
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    // kept: the very same row; re-run: a new row with the same numbers (same seed)
+    assertThat(after.get("cls/cnn3d/djl/s1/f0/p1").toString()).isEqualTo(new ObjectMapper().readTree(cls).toString());
+    for (String cell : List.of("age/cnn3d/djl/s1/f0/p1", "seg/cnn3d/djl/s1/f0/p1")) {
+      assertThat(after.get(cell).get("provenance").get("startedAt")).isNotEqualTo(before.get(cell).get("provenance").get("startedAt"));
+      assertThat(after.get(cell).get("metrics")).as(cell).isEqualTo(before.get(cell).get("metrics"));
+    }
+  }
 }

@@ -37,6 +37,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--only", paramLabel = "GLOB", description = "Only cells whose id matches, e.g. 'brain-age/*/**' (* stays within one part of the id, ** crosses parts).")
   String only;
 
+  @Option(names = "--resume", description = "Keep cells that finished ok in an earlier run of the same configuration on the same data; run the rest.")
+  boolean resume;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -48,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     log.printf("brainbench %s: %d cell(s), results in %s%n", suite.name(), cells.size(), folder);
     log.flush();
-    List<ObjectNode> rows = new SuiteRunner(suite, folder, log, Main.version()).run(cells);
+    List<ObjectNode> rows = new SuiteRunner(suite, folder, log, Main.version(), resume).run(cells);
     Summary.print(suite, rows, out);
     long failed = rows.stream().filter(r -> !"ok".equals(r.path("status").asText())).count();
     out.printf("%nresults: %s (%d ok, %d failed)%n", folder.resolve("results.jsonl"), rows.size() - failed, failed);

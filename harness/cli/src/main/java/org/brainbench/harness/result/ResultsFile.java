@@ -24,27 +24,56 @@ public final class ResultsFile {
 
   private final Path file;
   private final Map<String, ObjectNode> rows = new LinkedHashMap<>();
+  private String repaired;
 
   private ResultsFile(Path file) {
     this.file = file;
   }
 
-  /** Opens the results of a folder, reading the rows already there. */
+  /**
+   * Opens the results of a folder, reading the rows already there. A torn last line (a file
+   * written by something that appends without renaming, killed mid-line) is dropped and
+   * reported by {@link #repaired()}; the file is rewritten whole on the next {@link #put}.
+   */
   public static ResultsFile open(Path folder) throws IOException {
     ResultsFile r = new ResultsFile(folder.resolve(NAME));
     if (Files.isRegularFile(r.file)) {
-      for (ObjectNode row : read(r.file)) {
+      List<String> lines = new ArrayList<>(Files.readAllLines(r.file));
+      while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+        lines.remove(lines.size() - 1);
+      }
+      if (!lines.isEmpty() && parse(lines.get(lines.size() - 1)) == null) {
+        r.repaired = r.file + ":" + lines.size() + ": torn last line dropped (the cell it held runs again)";
+        lines.remove(lines.size() - 1);
+      }
+      for (ObjectNode row : rows(r.file, lines)) {
         r.rows.put(row.path("cell").asText(), row);
       }
     }
     return r;
   }
 
+  /** What {@link #open} had to repair, if anything. */
+  public java.util.Optional<String> repaired() {
+    return java.util.Optional.ofNullable(repaired);
+  }
+
+  private static ObjectNode parse(String line) {
+    try {
+      return Json.mapper().readTree(line) instanceof ObjectNode o ? o : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Reads rows of a results file; a line that is not a JSON object is an error naming it. */
   public static List<ObjectNode> read(Path file) throws IOException {
+    return rows(file, Files.readAllLines(file));
+  }
+
+  private static List<ObjectNode> rows(Path file, List<String> lines) throws IOException {
     ObjectMapper json = Json.mapper();
     List<ObjectNode> out = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty()) {

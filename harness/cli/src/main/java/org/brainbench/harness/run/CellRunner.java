@@ -184,6 +184,16 @@ final class CellRunner {
     p.put("splitHash", split.hash());
   }
 
+  /**
+   * The configuration hash a run of this cell on this data would record; {@code run --resume}
+   * reuses a finished row only when it matches (and the dataset hash does too).
+   */
+  static String configHash(Cell cell, TaskData data) {
+    TaskHead head = CellMatrix.head(cell.task(), cell.model(), data.channels());
+    int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
+    return configHash(cell, new TaskHead(head.type(), head.inputChannels(), g, head.outputs()));
+  }
+
   /** SHA-256 of everything that decides the cell's result (not where or when it runs). */
   private static String configHash(Cell cell, TaskHead head) {
     TaskEntry t = cell.task();

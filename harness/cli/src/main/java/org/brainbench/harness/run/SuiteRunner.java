@@ -1,5 +1,6 @@
 package org.brainbench.harness.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,12 +31,22 @@ public final class SuiteRunner {
   private final String harnessVersion;
   private final Map<String, TaskData> data = new HashMap<>();
   private final java.util.Set<String> stageRows = new java.util.HashSet<>();
+  private final boolean resume;
 
   public SuiteRunner(Suite suite, Path out, PrintWriter log, String harnessVersion) {
+    this(suite, out, log, harnessVersion, false);
+  }
+
+  /**
+   * @param resume keep a cell's finished row instead of running it again when the row is ok and
+   *     was made from the same configuration and data (its configHash and datasetHash match)
+   */
+  public SuiteRunner(Suite suite, Path out, PrintWriter log, String harnessVersion, boolean resume) {
     this.suite = suite;
     this.out = out;
     this.log = log;
     this.harnessVersion = harnessVersion;
+    this.resume = resume;
   }
 
   /** Runs the cells; returns their rows (also written to {@code out/results.jsonl}). */
@@ -45,6 +56,10 @@ public final class SuiteRunner {
     }
     BuiltinProvisioner.ensure(suite, BuiltinProvisioner.neededTasks(suite), log);
     ResultsFile results = ResultsFile.open(out);
+    results.repaired().ifPresent(msg -> {
+      log.println("warning: " + msg);
+      log.flush();
+    });
     PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
     CellRunner runner = new CellRunner(suite, out, harnessVersion);
     StageRunner stages = new StageRunner(suite, out, runner);
@@ -53,8 +68,17 @@ public final class SuiteRunner {
     List<ObjectNode> rows = new ArrayList<>();
     long suiteStart = System.nanoTime();
     int i = 0;
+    int ran = 0;
     for (Cell cell : cells) {
       i++;
+      ObjectNode kept = resume ? finished(previous.get(cell.id()), cell) : null;
+      if (kept != null) {
+        rows.add(kept);
+        log.printf("[%d/%d] %s  finished before, kept (--resume)%n", i, cells.size(), cell.id());
+        log.flush();
+        continue;
+      }
+      ran++;
       log.printf("[%d/%d] %s%n", i, cells.size(), cell.id());
       log.flush();
       long start = System.nanoTime();
@@ -88,12 +112,26 @@ public final class SuiteRunner {
       results.put(row);
       rows.add(row);
       double elapsed = (System.nanoTime() - suiteStart) / 1e9;
-      double eta = elapsed / i * (cells.size() - i);
+      double eta = elapsed / ran * (cells.size() - i);
       log.printf("[%d/%d] %s  %s  (%.0f s; suite %s elapsed, ETA %s)%n", i, cells.size(), cell.id(), Summary.oneLine(row, cell.task()),
           (System.nanoTime() - start) / 1e9, clock(elapsed), clock(eta));
       log.flush();
     }
     return rows;
+  }
+
+  /** The previous row when --resume may keep it: ok, and made from this configuration and data. */
+  private ObjectNode finished(ObjectNode row, Cell cell) throws IOException {
+    if (row == null || !"ok".equals(row.path("status").asText())) {
+      return null;
+    }
+    TaskData d = taskData(cell.task());
+    JsonNode p = row.path("provenance");
+    boolean same = CellRunner.configHash(cell, d).equals(p.path("configHash").asText()) && d.hash().equals(p.path("datasetHash").asText());
+    if (!same) {
+      log.printf("      %s: configuration or data changed since its row was written; running it again%n", cell.id());
+    }
+    return same ? row : null;
   }
 
   private static String clock(double seconds) {

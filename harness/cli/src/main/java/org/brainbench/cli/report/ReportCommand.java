@@ -1,0 +1,62 @@
+package org.brainbench.cli.report;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.brainbench.cli.Main;
+import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.report.Leaderboard;
+import org.brainbench.harness.report.MarkdownLeaderboard;
+import org.brainbench.harness.report.Run;
+import org.brainbench.harness.report.Runs;
+import org.brainbench.tasks.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code report DIR...}: the leaderboard of one or more results folders. */
+@Command(name = "report", description = "Leaderboard from results: mean ± sd over seeds and folds, bootstrap CIs, paired comparisons with the best.")
+public final class ReportCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "DIR", arity = "1..*", description = "Results folders (or results.jsonl files).")
+  List<Path> sources;
+
+  @Option(names = "--markdown", paramLabel = "FILE", description = "Write the Markdown leaderboard here (default: print it).")
+  Path markdown;
+
+  @Option(names = "--title", paramLabel = "TEXT", description = "Heading of the leaderboard (default: the suites' names).")
+  String title;
+
+  @Option(names = "--resamples", paramLabel = "N", defaultValue = "" + Leaderboard.DEFAULT_RESAMPLES,
+      description = "Bootstrap resamples for intervals and paired comparisons (default: ${DEFAULT-VALUE}).")
+  int resamples;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (resamples < 100) {
+      throw new UserInputException("--resamples: must be >= 100, got " + resamples);
+    }
+    List<Run> runs = Runs.read(sources);
+    if (runs.isEmpty()) {
+      throw new UserInputException(sources + ": no result rows");
+    }
+    Leaderboard board = Leaderboard.build(runs, resamples);
+    String heading = title != null ? title
+        : "brainbench leaderboard: " + String.join(", ", runs.stream().map(r -> r.row().path("suite").asText()).distinct().toList());
+    String text = MarkdownLeaderboard.render(board, heading);
+    PrintWriter out = spec.commandLine().getOut();
+    if (markdown != null) {
+      AtomicFiles.writeString(markdown, text);
+      out.println("leaderboard: " + markdown);
+    } else {
+      out.print(text);
+    }
+    out.flush();
+    return Main.EXIT_OK;
+  }
+}

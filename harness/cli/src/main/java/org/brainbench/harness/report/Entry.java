@@ -1,0 +1,31 @@
+package org.brainbench.harness.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One leaderboard line: a (task, model, backend, label fraction) over its runs. {@code vsBest} is
+ * null for the best entry of its group and where no paired comparison was possible.
+ */
+public record Entry(
+    String task,
+    String taskType,
+    String model,
+    String backend,
+    double labelFraction,
+    int runs,
+    int ok,
+    List<String> errors,
+    Map<String, Stat> metrics,
+    long totalParams,
+    long trainableParams,
+    double trainSeconds,
+    boolean best,
+    Comparison vsBest,
+    List<Run> members) {
+
+  /** Best, or not significantly different from the best. */
+  public boolean leading() {
+    return best || (vsBest != null && !vsBest.significant());
+  }
+}

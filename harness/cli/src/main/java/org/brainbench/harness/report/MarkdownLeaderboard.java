@@ -1,0 +1,154 @@
+package org.brainbench.harness.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The leaderboard as GitHub-flavoured Markdown: one table per task, for READMEs and pull requests. */
+public final class MarkdownLeaderboard {
+  private MarkdownLeaderboard() {}
+
+  public static String render(Leaderboard board, String title) {
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(escape(title)).append("\n\n");
+    Map<String, List<Entry>> byTask = new LinkedHashMap<>();
+    for (Entry e : board.entries()) {
+      byTask.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
+    }
+    for (var t : byTask.entrySet()) {
+      List<Entry> entries = t.getValue();
+      String type = entries.get(0).taskType();
+      if ("pretrain".equals(type)) {
+        stage(b, t.getKey(), entries);
+      } else {
+        task(b, t.getKey(), type, entries);
+      }
+    }
+    return b.toString();
+  }
+
+  private static void task(StringBuilder b, String task, String type, List<Entry> entries) {
+    String primary = Metrics.primary(type);
+    List<String> shown = Metrics.shown(type);
+    b.append("## ").append(escape(task)).append(" (").append(type).append(")\n\n");
+    b.append("Ranked by ").append(primary).append(Metrics.higherIsBetter(primary) ? " (higher is better)" : " (lower is better)")
+        .append(" within each label fraction. Metrics: mean ± sd over runs, [95% bootstrap CI of the mean over test cases]. ")
+        .append("**Bold**: the best, and every model not significantly different from it; Δ: difference to the best on the same test cases ")
+        .append("with its 95% paired-bootstrap CI.\n\n");
+    b.append("| labels | model | backend | runs |");
+    for (String m : shown) {
+      b.append(' ').append(m).append(" |");
+    }
+    b.append(" Δ ").append(primary).append(" vs best | trainable params | total params | train s/run |\n");
+    b.append("|---|---|---|---|");
+    b.append("---|".repeat(shown.size()));
+    b.append("---|---:|---:|---:|\n");
+    for (Entry e : entries) {
+      String model = escape(e.model());
+      b.append("| ").append(percent(e.labelFraction())).append(" | ").append(e.leading() ? "**" + model + "**" : model).append(" | ")
+          .append(escape(e.backend())).append(" | ").append(runs(e)).append(" |");
+      for (String m : shown) {
+        b.append(' ').append(e.ok() == 0 ? failure(e) : stat(e.metrics().get(m))).append(" |");
+      }
+      b.append(' ').append(delta(e)).append(" | ").append(count(e.trainableParams())).append(" | ").append(count(e.totalParams())).append(" | ")
+          .append(Double.isNaN(e.trainSeconds()) ? "" : String.format(Locale.ROOT, "%.0f", e.trainSeconds())).append(" |\n");
+    }
+    b.append('\n');
+  }
+
+  private static void stage(StringBuilder b, String stage, List<Entry> entries) {
+    b.append("## ").append(escape(stage)).append(" (pre-training stage)\n\n");
+    b.append("| model | backend | runs | final validation loss | embedding spread (sd) | trainable params | train s/run |\n");
+    b.append("|---|---|---|---|---|---:|---:|\n");
+    for (Entry e : entries) {
+      b.append("| ").append(escape(e.model())).append(" | ").append(escape(e.backend())).append(" | ").append(runs(e)).append(" | ")
+          .append(e.ok() == 0 ? failure(e) : stat(e.metrics().get("loss"))).append(" | ")
+          .append(e.ok() == 0 ? "" : stat(e.metrics().get("embeddingStd"))).append(" | ").append(count(e.trainableParams())).append(" | ")
+          .append(Double.isNaN(e.trainSeconds()) ? "" : String.format(Locale.ROOT, "%.0f", e.trainSeconds())).append(" |\n");
+    }
+    b.append('\n');
+  }
+
+  private static String runs(Entry e) {
+    return e.ok() == e.runs() ? String.valueOf(e.runs()) : e.ok() + "/" + e.runs() + " ok, " + (e.runs() - e.ok()) + " failed";
+  }
+
+  private static String failure(Entry e) {
+    String first = e.errors().isEmpty() ? "" : e.errors().get(0);
+    return "failed: " + escape(first.length() > 80 ? first.substring(0, 77) + "..." : first);
+  }
+
+  private static String delta(Entry e) {
+    if (e.best()) {
+      return "best";
+    }
+    Comparison c = e.vsBest();
+    if (c == null || c.pairs() == 0 || Double.isNaN(c.difference())) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "%s [%s, %s]%s", signed(c.difference()), signed(c.low()), signed(c.high()), c.significant() ? "" : " (n.s.)");
+  }
+
+  static String stat(Stat s) {
+    if (s == null || s.n() == 0) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(number(s.mean()));
+    if (!Double.isNaN(s.sd())) {
+      b.append(" ± ").append(number(s.sd()));
+    }
+    if (!Double.isNaN(s.low())) {
+      b.append(" [").append(number(s.low())).append(", ").append(number(s.high())).append(']');
+    }
+    return b.toString();
+  }
+
+  /** Three decimals below 10 (AUC, Dice, R²), one above (MAE in years, HD95 in mm). */
+  static String number(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.3f", v);
+  }
+
+  private static String signed(double v) {
+    return (v >= 0 ? "+" : "") + number(v);
+  }
+
+  static String percent(double fraction) {
+    double p = fraction * 100;
+    return (p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p) : String.format(Locale.ROOT, "%.1f", p)) + "%";
+  }
+
+  /** 90.9k, 1.23M: parameter counts a reader compares at a glance. */
+  static String count(long n) {
+    if (n < 0) {
+      return "";
+    }
+    if (n < 1_000) {
+      return String.valueOf(n);
+    }
+    if (n < 1_000_000) {
+      return String.format(Locale.ROOT, "%.1fk", n / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.2fM", n / 1e6);
+  }
+
+  /** Names come from user files: keep them from breaking the table or injecting markup. */
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~' -> b.append('\\').append(c);
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '\n', '\r' -> b.append(' ');
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}
