@@ -1,9 +1,12 @@
 package org.brainbench.cli;
 
 import java.io.PrintWriter;
+import org.brainbench.cli.compare.CompareCommand;
 import org.brainbench.cli.data.DataCommand;
 import org.brainbench.cli.describe.DescribeCommand;
 import org.brainbench.cli.inspect.InspectCommand;
+import org.brainbench.cli.merge.MergeCommand;
+import org.brainbench.cli.report.ReportCommand;
 import org.brainbench.cli.score.ScoreCommand;
 import org.brainbench.cli.suite.RunCommand;
 import org.brainbench.cli.suite.ValidateCommand;
@@ -22,7 +25,7 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = "Benchmarks and reproduces transfer learning for 3D brain MRI.",
     subcommands = {RunCommand.class, ValidateCommand.class, DescribeCommand.class, InspectCommand.class, DataCommand.class,
-        ScoreCommand.class, org.brainbench.cli.report.ReportCommand.class, CommandLine.HelpCommand.class})
+        ScoreCommand.class, ReportCommand.class, CompareCommand.class, MergeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_CHECK_FAILED = 1;

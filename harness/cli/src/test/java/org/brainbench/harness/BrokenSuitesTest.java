@@ -21,14 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A corpus of broken suites made from the quickstart: each is rejected by {@code validate} with exit
  * code 2, a message naming the file and the path inside it, and no stack trace.
  */
-class BrokenSuitesTest {
+public class BrokenSuitesTest {
   static final Path QUICKSTART = Path.of("../../suites/quickstart.yaml");
 
   @TempDir Path dir;
 
-  record Result(int exit, String out, String err) {}
+  public record Result(int exit, String out, String err) {}
 
-  static Result cli(String... args) {
+  public static Result cli(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));

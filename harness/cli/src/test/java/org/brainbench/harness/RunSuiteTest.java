@@ -173,4 +173,43 @@ class RunSuiteTest {
       assertThat(after.get(cell).get("metrics")).as(cell).isEqualTo(before.get(cell).get("metrics"));
     }
   }
+
+  @Test
+  void shardsMergeIntoTheSameResultsAsOneRun() throws IOException {
+    List<String> shards = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      String folder = dir.resolve("shard" + i).toString();
+      BrokenSuitesTest.Result r = BrokenSuitesTest.cli("run", suite.toString(), "--out", folder, "--shard", i + "/2");
+      assertThat(r.exit()).as(r.err()).isZero();
+      shards.add(folder);
+    }
+    assertThat(rows(dir.resolve("shard1")).size() + rows(dir.resolve("shard2")).size()).isEqualTo(3);
+    List<String> merge = new ArrayList<>(List.of("merge"));
+    merge.addAll(shards);
+    merge.addAll(List.of("--out", dir.resolve("merged").toString()));
+    BrokenSuitesTest.Result merged = BrokenSuitesTest.cli(merge.toArray(String[]::new));
+    assertThat(merged.exit()).as(merged.err()).isZero();
+    assertThat(dir.resolve("merged/predictions/cls/cnn3d/djl/s1/f0/p1.csv")).exists();
+    assertThat(dir.resolve("merged/checkpoints/seg/cnn3d/djl/s1/f0/p1/weights.safetensors")).exists();
+    BrokenSuitesTest.Result compared = BrokenSuitesTest.cli("compare", dir.resolve("out1").toString(), dir.resolve("merged").toString());
+    assertThat(compared.exit()).as(compared.out()).isZero();
+    assertThat(compared.out()).contains("0 regressed, 0 improved");
+    // the same shard twice is a duplicate; a second merge into the same folder is refused
+    BrokenSuitesTest.Result twice = BrokenSuitesTest.cli("merge", shards.get(0), shards.get(0), "--out", dir.resolve("m2").toString());
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).contains("is in both").doesNotContain("\tat ");
+    assertThat(dir.resolve("m2/results.jsonl")).doesNotExist();
+    assertThat(BrokenSuitesTest.cli(merge.toArray(String[]::new)).err()).contains("already holds results.jsonl");
+  }
+
+  @Test
+  void shardsOfDifferentSuitesDoNotMerge() throws IOException {
+    Path other = dir.resolve("other.yaml");
+    Files.writeString(other, SUITE.replace("name: tiny", "name: tiny2"));
+    BrokenSuitesTest.Result r = BrokenSuitesTest.cli("run", other.toString(), "--out", dir.resolve("o").toString(), "--only", "age/**");
+    assertThat(r.exit()).as(r.err()).isZero();
+    BrokenSuitesTest.Result m = BrokenSuitesTest.cli("merge", dir.resolve("out1").toString(), dir.resolve("o").toString(), "--out", dir.resolve("m3").toString());
+    assertThat(m.exit()).isEqualTo(2);
+    assertThat(m.err()).contains("suite \"tiny2\"").contains("suite \"tiny\"");
+  }
 }

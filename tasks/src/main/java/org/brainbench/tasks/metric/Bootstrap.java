@@ -35,9 +35,16 @@ public final class Bootstrap {
     if (defined == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
-    double[] s = Arrays.copyOf(values, defined);
-    Arrays.sort(s);
-    return new double[] {quantile(s, 0.025), quantile(s, 0.975)};
+    return percentileInterval(Arrays.copyOf(values, defined));
+  }
+
+  /** The 2.5th and 97.5th percentiles (linear interpolation) of bootstrap values; sorts them in place. */
+  public static double[] percentileInterval(double[] values) {
+    if (values.length == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    Arrays.sort(values);
+    return new double[] {quantile(values, 0.025), quantile(values, 0.975)};
   }
 
   private static double quantile(double[] sorted, double q) {

@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import org.brainbench.api.backend.Backends;
 import org.brainbench.cli.Main;
 import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.result.ResultsFile;
+import org.brainbench.harness.run.Shards;
 import org.brainbench.harness.run.SuiteRunner;
 import org.brainbench.harness.run.Summary;
 import org.brainbench.harness.suite.Cell;
@@ -37,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--only", paramLabel = "GLOB", description = "Only cells whose id matches, e.g. 'brain-age/*/**' (* stays within one part of the id, ** crosses parts).")
   String only;
 
+  @Option(names = "--shard", paramLabel = "I/N", description = "Run only shard I of N (1-based); cells needing the same pre-training run stay together. Join shards with merge.")
+  String shard;
+
   @Option(names = "--resume", description = "Keep cells that finished ok in an earlier run of the same configuration on the same data; run the rest.")
   boolean resume;
 
@@ -49,7 +54,26 @@ public final class RunCommand implements Callable<Integer> {
     Path folder = out != null ? out : Path.of("results", suite.name());
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    log.printf("brainbench %s: %d cell(s), results in %s%n", suite.name(), cells.size(), folder);
+    String part = "";
+    if (shard != null) {
+      Shards.Shard s;
+      try {
+        s = Shards.Shard.parse(shard);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("--shard: " + e.getMessage());
+      }
+      int all = cells.size();
+      cells = Shards.select(cells, s);
+      part = String.format(" (shard %s: %d of %d)", s, cells.size(), all);
+      if (cells.isEmpty()) {
+        // an empty shard still leaves a results file, so merge sees every shard
+        ResultsFile.open(folder).writeAll();
+        out.printf("shard %s of suite %s has no cells; wrote an empty %s%n", s, suite.name(), folder.resolve(ResultsFile.NAME));
+        out.flush();
+        return Main.EXIT_OK;
+      }
+    }
+    log.printf("brainbench %s: %d cell(s)%s, results in %s%n", suite.name(), cells.size(), part, folder);
     log.flush();
     List<ObjectNode> rows = new SuiteRunner(suite, folder, log, Main.version(), resume).run(cells);
     Summary.print(suite, rows, out);

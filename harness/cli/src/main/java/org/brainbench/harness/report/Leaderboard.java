@@ -228,17 +228,6 @@ public record Leaderboard(List<Entry> entries) {
   }
 
   private static double[] percentiles(double[] values) {
-    if (values.length == 0) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    Arrays.sort(values);
-    return new double[] {quantile(values, 0.025), quantile(values, 0.975)};
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    return org.brainbench.tasks.metric.Bootstrap.percentileInterval(values);
   }
 }

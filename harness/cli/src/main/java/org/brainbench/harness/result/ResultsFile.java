@@ -99,6 +99,17 @@ public final class ResultsFile {
 
   public synchronized void put(ObjectNode row) throws IOException {
     rows.put(row.path("cell").asText(), row);
+    writeAll();
+  }
+
+  /** Adds a row in memory (replacing one of the same cell); {@link #writeAll} writes them. */
+  public synchronized void add(ObjectNode row) {
+    rows.put(row.path("cell").asText(), row);
+  }
+
+  /** Writes all rows (creating the folder), replacing the file atomically. */
+  public synchronized void writeAll() throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
     StringBuilder b = new StringBuilder();
     for (ObjectNode r : rows.values()) {
       b.append(Json.line(Json.mapper(), r)).append('\n');

@@ -165,6 +165,7 @@ final class CellRunner {
 
   void fillProvenance(ObjectNode p, Cell cell, BackendInfo info, TaskData data, Split split, TaskHead head) {
     p.put("configHash", configHash(cell, head));
+    p.put("suiteHash", suiteHash());
     String commit = Environment.gitCommit(Path.of(""));
     if (commit == null) {
       p.putNull("gitCommit");
@@ -182,6 +183,21 @@ final class CellRunner {
     p.put("threads", info.threads());
     p.put("datasetHash", data.hash());
     p.put("splitHash", split.hash());
+  }
+
+  private String suiteHash;
+
+  /** SHA-256 of the suite file: {@code merge} refuses shards run from different suite files. */
+  private synchronized String suiteHash() {
+    if (suiteHash == null) {
+      try {
+        byte[] bytes = suite.file() == null ? new byte[0] : java.nio.file.Files.readAllBytes(suite.file());
+        suiteHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      } catch (IOException | NoSuchAlgorithmException e) {
+        suiteHash = "";
+      }
+    }
+    return suiteHash;
   }
 
   /**

@@ -2,12 +2,10 @@ package org.brainbench.harness.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.brainbench.cli.Main;
+import org.brainbench.harness.BrokenSuitesTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,10 +14,8 @@ class ReportTest {
   @TempDir Path dir;
 
   private static String[] report(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new String[] {String.valueOf(exit), out.toString(), err.toString()};
+    BrokenSuitesTest.Result r = BrokenSuitesTest.cli(args);
+    return new String[] {String.valueOf(r.exit()), r.out(), r.err()};
   }
 
   private static Entry entry(Leaderboard board, String model) {

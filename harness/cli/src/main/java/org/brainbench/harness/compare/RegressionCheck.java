@@ -1,0 +1,101 @@
+package org.brainbench.harness.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.brainbench.harness.report.Metrics;
+
+/**
+ * Compares results with a baseline, cell by cell (CI regression). A baseline cell that is missing
+ * or failed now, a metric that got worse beyond its tolerance, and a changed parameter count are
+ * regressions; better beyond tolerance is reported as improved, never as a failure.
+ *
+ * <p>Checked metrics: the ones the leaderboard shows for the task type, plus any metric given a
+ * tolerance explicitly. Default tolerances: 0.02 absolute for metrics on a 0-1 scale (AUC,
+ * accuracy, Dice, R²), 5% of the baseline for errors and distances (MAE, RMSE, HD95, loss).
+ */
+public final class RegressionCheck {
+  private static final double DEFAULT_ABSOLUTE = 0.02;
+  private static final double DEFAULT_RELATIVE = 0.05;
+
+  private final Map<String, Tolerance> tolerances = new LinkedHashMap<>();
+
+  public RegressionCheck(List<Tolerance> explicit) {
+    explicit.forEach(t -> tolerances.put(t.metric(), t));
+  }
+
+  public Tolerance tolerance(String metric) {
+    Tolerance t = tolerances.get(metric);
+    if (t != null) {
+      return t;
+    }
+    return Metrics.higherIsBetter(metric) && !"loss".equals(metric) ? new Tolerance(metric, DEFAULT_ABSOLUTE, false)
+        : new Tolerance(metric, DEFAULT_RELATIVE, true);
+  }
+
+  public List<Finding> compare(Map<String, ObjectNode> baseline, Map<String, ObjectNode> current) {
+    List<Finding> findings = new ArrayList<>();
+    for (var e : baseline.entrySet()) {
+      String cell = e.getKey();
+      ObjectNode base = e.getValue();
+      ObjectNode now = current.get(cell);
+      if (!"ok".equals(base.path("status").asText())) {
+        continue; // a baseline that failed sets no bar
+      }
+      if (now == null) {
+        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "missing from the results"));
+        continue;
+      }
+      if (!"ok".equals(now.path("status").asText())) {
+        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "failed: " + now.path("error").asText()));
+        continue;
+      }
+      for (String part : List.of("total", "trainable")) {
+        long b = base.path("params").path(part).asLong(-1);
+        long n = now.path("params").path(part).asLong(-1);
+        if (b != n) {
+          findings.add(new Finding(cell, "params." + part, b, n, null, Finding.Verdict.REGRESSED, "parameter count changed"));
+        }
+      }
+      for (String metric : metrics(base.path("taskType").asText())) {
+        JsonNode b = base.path("metrics").path(metric);
+        if (!b.isNumber()) {
+          continue;
+        }
+        JsonNode n = now.path("metrics").path(metric);
+        if (!n.isNumber() || Double.isNaN(n.asDouble())) {
+          findings.add(new Finding(cell, metric, b.asDouble(), Double.NaN, tolerance(metric), Finding.Verdict.REGRESSED, "metric missing"));
+          continue;
+        }
+        findings.add(judge(cell, metric, b.asDouble(), n.asDouble()));
+      }
+    }
+    for (String cell : current.keySet()) {
+      if (!baseline.containsKey(cell)) {
+        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.NEW, "not in the baseline"));
+      }
+    }
+    return findings;
+  }
+
+  private List<String> metrics(String taskType) {
+    List<String> m = new ArrayList<>(Metrics.shown(taskType));
+    for (String k : tolerances.keySet()) {
+      if (!m.contains(k)) {
+        m.add(k);
+      }
+    }
+    return m;
+  }
+
+  private Finding judge(String cell, String metric, double baseline, double current) {
+    Tolerance t = tolerance(metric);
+    double worse = Metrics.higherIsBetter(metric) ? baseline - current : current - baseline;
+    double allowed = t.allowance(baseline);
+    Finding.Verdict v = worse > allowed + 1e-12 ? Finding.Verdict.REGRESSED : -worse > allowed + 1e-12 ? Finding.Verdict.IMPROVED : Finding.Verdict.SAME;
+    return new Finding(cell, metric, baseline, current, t, v, "");
+  }
+}

@@ -1,0 +1,103 @@
+package org.brainbench.harness.result;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.brainbench.cli.UserInputException;
+
+/**
+ * Joins the results folders of {@code run --shard} into one: rows, predictions, checkpoints and
+ * pre-training stages. Shards must come from the same suite (name and, where recorded, the hash
+ * of the suite file) and may not share a cell. The rows file is written last, atomically, so an
+ * interrupted merge leaves no results that look complete.
+ */
+public final class ShardMerge {
+  private static final List<String> TREES = List.of("predictions", "checkpoints", "stages");
+
+  private ShardMerge() {}
+
+  /** @return the number of rows merged */
+  public static int merge(List<Path> shards, Path out) throws IOException {
+    Map<String, ObjectNode> rows = new LinkedHashMap<>();
+    Map<String, Path> origin = new LinkedHashMap<>();
+    String suite = null;
+    Path suiteFrom = null;
+    String suiteHash = null;
+    Path hashFrom = null;
+    Path target = out.toAbsolutePath().normalize();
+    if (Files.exists(target.resolve(ResultsFile.NAME))) {
+      throw new UserInputException(out + ": already holds " + ResultsFile.NAME + "; merge into a new folder");
+    }
+    List<Path> folders = new ArrayList<>();
+    for (Path shard : shards) {
+      Path folder = Files.isDirectory(shard) ? shard : shard.getParent() == null ? Path.of(".") : shard.getParent();
+      Path file = folder.resolve(ResultsFile.NAME);
+      if (!Files.isRegularFile(file)) {
+        throw new UserInputException(shard + ": no " + ResultsFile.NAME + " there");
+      }
+      if (folder.toAbsolutePath().normalize().equals(target)) {
+        throw new UserInputException(out + ": is one of the shards; merge into a new folder");
+      }
+      folders.add(folder);
+      for (ObjectNode row : ResultsFile.read(file)) {
+        String cell = row.path("cell").asText();
+        String name = row.path("suite").asText();
+        if (suite == null) {
+          suite = name;
+          suiteFrom = file;
+        } else if (!suite.equals(name)) {
+          throw new UserInputException(file + ": suite \"" + name + "\", but " + suiteFrom + " is suite \"" + suite + "\"");
+        }
+        String hash = row.path("provenance").path("suiteHash").asText(null);
+        if (hash != null) {
+          if (suiteHash == null) {
+            suiteHash = hash;
+            hashFrom = file;
+          } else if (!suiteHash.equals(hash)) {
+            throw new UserInputException(file + ": ran from a different suite file than " + hashFrom + " (suiteHash differs)");
+          }
+        }
+        Path seen = origin.put(cell, file);
+        if (seen != null) {
+          throw new UserInputException("cell " + cell + " is in both " + seen + " and " + file);
+        }
+        rows.put(cell, row);
+      }
+    }
+    Files.createDirectories(target);
+    for (Path folder : folders) {
+      for (String tree : TREES) {
+        copyTree(folder.resolve(tree), target.resolve(tree));
+      }
+    }
+    ResultsFile merged = ResultsFile.open(target);
+    for (ObjectNode row : rows.values()) {
+      merged.add(row);
+    }
+    merged.writeAll();
+    return rows.size();
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    if (!Files.isDirectory(from)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path dest = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(f, dest, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+}

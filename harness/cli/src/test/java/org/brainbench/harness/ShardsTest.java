@@ -1,0 +1,59 @@
+package org.brainbench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.brainbench.harness.run.Shards;
+import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.CellMatrix;
+import org.brainbench.harness.suite.Suite;
+import org.brainbench.harness.suite.SuiteReader;
+import org.junit.jupiter.api.Test;
+
+/** {@code --shard I/N}: every cell in exactly one shard, stage users together, the same on every machine. */
+class ShardsTest {
+  static List<Cell> transferCells() {
+    Suite s = SuiteReader.read(Path.of("../../suites/transfer.yaml"));
+    return CellMatrix.expand(s, new ArrayList<>());
+  }
+
+  @Test
+  void shardsPartitionTheCellsAndKeepStageUsersTogether() {
+    List<Cell> cells = transferCells();
+    for (int n : new int[] {1, 2, 3, 7}) {
+      Set<String> seen = new HashSet<>();
+      int smallest = Integer.MAX_VALUE;
+      int largest = 0;
+      for (int i = 1; i <= n; i++) {
+        List<Cell> shard = Shards.select(cells, new Shards.Shard(i, n));
+        assertThat(shard).isEqualTo(Shards.select(cells, new Shards.Shard(i, n)));
+        smallest = Math.min(smallest, shard.size());
+        largest = Math.max(largest, shard.size());
+        for (Cell c : shard) {
+          assertThat(seen.add(c.id())).as(c.id()).isTrue();
+        }
+        // every (stage, seed) whose cells are here has all of them here
+        for (Cell c : cells) {
+          if (c.model().initStage() != null && shard.stream().anyMatch(o -> c.model().initStage().equals(o.model().initStage()) && o.seed() == c.seed())) {
+            assertThat(shard).as("n=%d shard %d holds %s", n, i, c.id()).contains(c);
+          }
+        }
+      }
+      assertThat(seen).hasSize(cells.size());
+      assertThat(largest - smallest).as("balance for n=" + n).isLessThanOrEqualTo(16);
+    }
+  }
+
+  @Test
+  void badShardsAreRejected() {
+    assertThatThrownBy(() -> Shards.Shard.parse("0/4")).hasMessageContaining("1 <= I <= N");
+    assertThatThrownBy(() -> Shards.Shard.parse("5/4")).hasMessageContaining("1 <= I <= N");
+    assertThatThrownBy(() -> Shards.Shard.parse("two")).hasMessageContaining("I/N");
+    assertThat(Shards.Shard.parse("2/4")).isEqualTo(new Shards.Shard(2, 4));
+  }
+}
