@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.brainbench.cli.Main;
 import org.brainbench.cli.UserInputException;
+import java.util.ArrayList;
+import org.brainbench.harness.report.Chart;
+import org.brainbench.harness.report.Charts;
+import org.brainbench.harness.report.HtmlLeaderboard;
 import org.brainbench.harness.report.Leaderboard;
+import org.brainbench.harness.report.PngCharts;
 import org.brainbench.harness.report.MarkdownLeaderboard;
 import org.brainbench.harness.report.Run;
 import org.brainbench.harness.report.Runs;
@@ -26,6 +31,12 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--markdown", paramLabel = "FILE", description = "Write the Markdown leaderboard here (default: print it).")
   Path markdown;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML leaderboard (sortable tables, charts, provenance).")
+  Path html;
+
+  @Option(names = "--plots", paramLabel = "DIR", description = "Write PNG charts per task into DIR (parameters vs metric, metric vs label fraction, learning curves).")
+  Path plots;
 
   @Option(names = "--title", paramLabel = "TEXT", description = "Heading of the leaderboard (default: the suites' names).")
   String title;
@@ -52,8 +63,20 @@ public final class ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (markdown != null) {
       AtomicFiles.writeString(markdown, text);
-      out.println("leaderboard: " + markdown);
-    } else {
+      out.println("markdown: " + markdown);
+    }
+    if (html != null) {
+      AtomicFiles.writeString(html, HtmlLeaderboard.render(board, heading));
+      out.println("html: " + html);
+    }
+    if (plots != null) {
+      List<Chart> charts = new ArrayList<>();
+      board.entries().stream().map(e -> e.task()).distinct().forEach(t -> charts.addAll(Charts.forTask(board, t)));
+      for (Path p : PngCharts.write(charts, plots)) {
+        out.println("plot: " + p);
+      }
+    }
+    if (markdown == null && html == null && plots == null) {
       out.print(text);
     }
     out.flush();

@@ -35,6 +35,10 @@ final class ResultsFixture {
         .put("labelFraction", fraction).put("status", "ok").putNull("error");
     r.putObject("params").put("total", 1000).put("trainable", 400);
     r.putObject("timing").put("trainSeconds", 10.0);
+    var history = r.putArray("history");
+    for (int epoch = 1; epoch <= 3; epoch++) {
+      history.addObject().put("epoch", epoch).put("trainLoss", 1.0 / (epoch + seed));
+    }
     return r;
   }
 
