@@ -3,7 +3,7 @@ package org.brainbench.cli;
 import picocli.CommandLine.IVersionProvider;
 
 /** The harness version from the jar manifest (or "dev" when run from classes). */
-final class VersionProvider implements IVersionProvider {
+public final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
     return new String[] {"brainbench " + version(), "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};

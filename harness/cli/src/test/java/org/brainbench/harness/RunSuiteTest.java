@@ -212,4 +212,14 @@ class RunSuiteTest {
     assertThat(m.exit()).isEqualTo(2);
     assertThat(m.err()).contains("suite \"tiny2\"").contains("suite \"tiny\"");
   }
+
+  @Test
+  void validateParamsPrintsTheCountsARunRecords() throws IOException {
+    BrokenSuitesTest.Result r = BrokenSuitesTest.cli("validate", suite.toString(), "--params");
+    assertThat(r.exit()).as(r.err()).isZero();
+    for (ObjectNode row : rows(dir.resolve("out1")).values()) {
+      String total = String.format("%,d", row.get("params").get("total").asLong());
+      assertThat(r.out()).containsPattern("(?m)^  " + row.get("task").asText() + "\\s+cnn3d\\s+full\\s+" + total + "\\s+" + total + "\\s+0\\.0%$");
+    }
+  }
 }

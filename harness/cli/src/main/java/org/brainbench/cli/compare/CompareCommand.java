@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code compare BASELINE RESULTS}: CI regression check; exit 1 when something regressed. */
-@Command(name = "compare", description = {"Compare results with a baseline cell by cell; exit 1 on a regression.",
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {"Compare results with a baseline cell by cell; exit 1 on a regression.",
     "Regressions: a baseline cell missing or failed, a metric worse beyond its tolerance, a changed parameter count.",
     "Default tolerances: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5% relative for mae, rmse, hd95, loss."})
 public final class CompareCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code data synth}: writes the built-in simulated dataset (one folder and manifest per task). */
-@Command(name = "synth", description = {
+@Command(name = "synth", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {
     "Simulate subjects on real anatomy (Colin27 + AAL) and write NIfTI files and a manifest.csv per task:",
     "DIR/classify (CN vs Alzheimer-like), DIR/regress (brain age 20-90), DIR/segment (tumours, BraTS labels 1/2/4),",
     "DIR/pretrain (healthy, unlabelled, twice as many subjects). Deterministic for a seed."})

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * {@code data template}: rebuilds the simulator's 2 mm anatomy from mricron-data's 1 mm files.
  * Maintainers only: the result is committed under tasks/src/main/resources.
  */
-@Command(name = "template", description = "Rebuild the simulator's 2 mm template from Debian mricron-data (maintainers).")
+@Command(name = "template", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Rebuild the simulator's 2 mm template from Debian mricron-data (maintainers).")
 public final class TemplateCommand implements Callable<Integer> {
   @Option(names = "--colin", paramLabel = "FILE", description = "Colin27 T1 (default: ${DEFAULT-VALUE}).")
   Path colin = Path.of("/usr/share/mricron/templates/ch2bet.nii.gz");

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code describe [models|tasks|metrics|backends] [--json]}: what exists, with options and defaults. */
-@Command(name = "describe", description = {"What exists: models (with parameters, defaults and parameter counts), tasks, metrics, backends.",
+@Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {"What exists: models (with parameters, defaults and parameter counts), tasks, metrics, backends.",
     "Parameter counts are for reference inputs: classify/regress 1x160x192x160 (UK Biobank, SFCN), 2 classes;",
     "segment 4 channels x 128^3 (BraTS), 4 classes."})
 public final class DescribeCommand implements Callable<Integer> {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * be read gives {@code {"path":..., "error":...}}; the others are still inspected, and the exit code
  * is then 2.
  */
-@Command(name = "inspect", description = "Print header facts and voxel statistics of NIfTI files, one JSON line each.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Print header facts and voxel statistics of NIfTI files, one JSON line each.")
 public final class InspectCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "NIfTI files (.nii, .nii.gz, .hdr/.img pairs)")
   List<Path> files;

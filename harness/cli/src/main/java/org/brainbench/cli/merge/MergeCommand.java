@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code merge DIR... --out DIR}: joins the results of {@code run --shard}. */
-@Command(name = "merge", description = "Join shards' results folders (rows, predictions, checkpoints, stages) into one; rejects duplicate cells and mixed suites.")
+@Command(name = "merge", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Join shards' results folders (rows, predictions, checkpoints, stages) into one; rejects duplicate cells and mixed suites.")
 public final class MergeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", arity = "1..*", description = "The shards' results folders.")
   List<Path> shards;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code report DIR...}: the leaderboard of one or more results folders. */
-@Command(name = "report", description = "Leaderboard from results: mean ± sd over seeds and folds, bootstrap CIs, paired comparisons with the best.")
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Leaderboard from results: mean ± sd over seeds and folds, bootstrap CIs, paired comparisons with the best.")
 public final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", arity = "1..*", description = "Results folders (or results.jsonl files).")
   List<Path> sources;

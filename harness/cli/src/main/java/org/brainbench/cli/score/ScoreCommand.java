@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * {@code score --task TYPE --truth T --pred P}: metrics of predictions made with any tool (DESIGN.md,
  * "score inputs"), with the same implementation and definitions as {@code run}.
  */
-@Command(name = "score", description = {"Score predictions against truth (files from any tool).",
+@Command(name = "score", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {"Score predictions against truth (files from any tool).",
     "classify: truth CSV subject_id,label; pred CSV subject_id,prediction,p_<class>... (classes in p_ column order)",
     "regress:  truth CSV subject_id,age;   pred CSV subject_id,prediction",
     "segment:  truth and pred are folders of <subject_id>.nii.gz label maps on the same grids"})

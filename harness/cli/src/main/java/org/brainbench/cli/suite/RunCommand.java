@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code run SUITE.yaml}: runs the suite's cells and writes {@code results.jsonl} with predictions. */
-@Command(name = "run", description = "Run a suite's cells; writes DIR/results.jsonl, predictions/ and checkpoints/.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Run a suite's cells; writes DIR/results.jsonl, predictions/ and checkpoints/.")
 public final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SUITE.yaml", description = "The suite file.")
   Path suiteFile;

@@ -65,11 +65,7 @@ public final class HtmlLeaderboard {
     b.append("<p class=\"note\">Metrics: mean ± sd over runs (seeds, folds) with the 95% bootstrap interval of the mean over test cases. ")
         .append("Bold models are the best of their label fraction or not significantly different from it (paired bootstrap on the same test cases, 95%). ")
         .append("Click a column to sort; open <em>runs</em> for provenance.</p>\n");
-    Map<String, List<Entry>> byTask = new LinkedHashMap<>();
-    for (Entry e : board.entries()) {
-      byTask.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
-    }
-    for (var t : byTask.entrySet()) {
+    for (var t : board.byTask().entrySet()) {
       List<Entry> entries = t.getValue();
       String type = entries.get(0).taskType();
       b.append("<section class=\"task\" id=\"").append(Html.escape(PngCharts.safe(t.getKey()))).append("\">\n<h2>").append(Html.escape(t.getKey()))

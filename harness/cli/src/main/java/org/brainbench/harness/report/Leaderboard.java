@@ -52,8 +52,19 @@ public record Leaderboard(List<Entry> entries) {
         }
       }
     }
-    out.sort(Comparator.comparing((Entry e) -> taskOrder(entries, e.task())).thenComparing(Entry::labelFraction, Comparator.reverseOrder()));
+    // tasks in suite order, pre-training stages after them; larger label fractions first
+    out.sort(Comparator.comparing((Entry e) -> "pretrain".equals(e.taskType())).thenComparing(e -> taskOrder(entries, e.task()))
+        .thenComparing(Entry::labelFraction, Comparator.reverseOrder()));
     return new Leaderboard(List.copyOf(out));
+  }
+
+  /** Entries per task, in the order tasks first appear. */
+  public Map<String, List<Entry>> byTask() {
+    Map<String, List<Entry>> m = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      m.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
+    }
+    return m;
   }
 
   private static int taskOrder(List<Entry> entries, String task) {

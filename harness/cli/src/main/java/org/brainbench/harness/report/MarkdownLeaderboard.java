@@ -13,11 +13,11 @@ public final class MarkdownLeaderboard {
   public static String render(Leaderboard board, String title) {
     StringBuilder b = new StringBuilder();
     b.append("# ").append(escape(title)).append("\n\n");
-    Map<String, List<Entry>> byTask = new LinkedHashMap<>();
-    for (Entry e : board.entries()) {
-      byTask.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
-    }
-    for (var t : byTask.entrySet()) {
+    b.append("Per task, models are ranked within each label fraction by the task's primary metric (classify: AUC, regress: MAE, segment: Dice). ")
+        .append("Metrics are mean ± sd over runs (seeds, folds) with [the 95% bootstrap CI of that mean over test cases]. ")
+        .append("**Bold**: the best, and every model not significantly different from it; Δ: difference to the best on the same test cases, ")
+        .append("with its 95% paired-bootstrap CI (n.s.: not significant).\n\n");
+    for (var t : board.byTask().entrySet()) {
       List<Entry> entries = t.getValue();
       String type = entries.get(0).taskType();
       if ("pretrain".equals(type)) {
@@ -33,10 +33,7 @@ public final class MarkdownLeaderboard {
     String primary = Metrics.primary(type);
     List<String> shown = Metrics.shown(type);
     b.append("## ").append(escape(task)).append(" (").append(type).append(")\n\n");
-    b.append("Ranked by ").append(primary).append(Metrics.higherIsBetter(primary) ? " (higher is better)" : " (lower is better)")
-        .append(" within each label fraction. Metrics: mean ± sd over runs, [95% bootstrap CI of the mean over test cases]. ")
-        .append("**Bold**: the best, and every model not significantly different from it; Δ: difference to the best on the same test cases ")
-        .append("with its 95% paired-bootstrap CI.\n\n");
+    b.append("Ranked by ").append(primary).append(Metrics.higherIsBetter(primary) ? " (higher is better)." : " (lower is better).").append("\n\n");
     b.append("| labels | model | backend | runs |");
     for (String m : shown) {
       b.append(' ').append(m).append(" |");
