@@ -222,4 +222,37 @@ class RunSuiteTest {
       assertThat(r.out()).containsPattern("(?m)^  " + row.get("task").asText() + "\\s+cnn3d\\s+full\\s+" + total + "\\s+" + total + "\\s+0\\.0%$");
     }
   }
+
+  /**
+   * SIGKILL a real run (a separate JVM) as soon as its first cell's row is on disk, then resume:
+   * the file is never torn, finished cells are kept, and the end result equals an uninterrupted run.
+   */
+  @Test
+  void aKilledRunResumesToTheSameResults() throws Exception {
+    Path out = dir.resolve("killed");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.brainbench.cli.Main",
+        "run", suite.toString(), "--out", out.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+    Path file = out.resolve("results.jsonl");
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && p.isAlive() && (!Files.exists(file) || Files.readAllLines(file).isEmpty())) {
+      Thread.sleep(20);
+    }
+    p.destroyForcibly().waitFor(); // SIGKILL
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).as(Files.readString(dir.resolve("killed.log"))).isNotEmpty();
+    assertThat(lines.size()).as("the kill came before the last cell").isLessThan(3);
+    for (String line : lines) {
+      assertThat(new ObjectMapper().readTree(line).get("status").asText()).isEqualTo("ok"); // whole rows only
+    }
+    BrokenSuitesTest.Result resumed = BrokenSuitesTest.cli("run", suite.toString(), "--out", out.toString(), "--resume");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(resumed.err()).contains("finished before, kept");
+    Map<String, ObjectNode> expected = rows(dir.resolve("out1"));
+    Map<String, ObjectNode> after = rows(out);
+    assertThat(after.keySet()).isEqualTo(expected.keySet());
+    for (String cell : expected.keySet()) {
+      assertThat(after.get(cell).get("metrics")).as(cell).isEqualTo(expected.get(cell).get("metrics"));
+    }
+  }
 }
