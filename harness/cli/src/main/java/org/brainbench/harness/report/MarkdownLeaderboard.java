@@ -92,22 +92,29 @@ public final class MarkdownLeaderboard {
     if (s == null || s.n() == 0) {
       return "";
     }
-    StringBuilder b = new StringBuilder(number(s.mean()));
+    // one precision per cell, from the mean: sd and interval read in the same units
+    int decimals = decimals(s.mean());
+    StringBuilder b = new StringBuilder(number(s.mean(), decimals));
     if (!Double.isNaN(s.sd())) {
-      b.append(" ± ").append(number(s.sd()));
+      b.append(" ± ").append(number(s.sd(), decimals));
     }
     if (!Double.isNaN(s.low())) {
-      b.append(" [").append(number(s.low())).append(", ").append(number(s.high())).append(']');
+      b.append(" [").append(number(s.low(), decimals)).append(", ").append(number(s.high(), decimals)).append(']');
     }
     return b.toString();
   }
 
-  /** Three decimals below 10 (AUC, Dice, R²), one above (MAE in years, HD95 in mm). */
+  /** Three decimals below 10 (AUC, Dice, R²), two above (MAE in years, HD95 in mm). */
   static String number(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.3f", v);
+    return number(v, decimals(v));
+  }
+
+  private static int decimals(double v) {
+    return Double.isNaN(v) || Math.abs(v) < 10 ? 3 : 2;
+  }
+
+  private static String number(double v, int decimals) {
+    return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
   private static String signed(double v) {
