@@ -255,4 +255,41 @@ class RunSuiteTest {
       assertThat(after.get(cell).get("metrics")).as(cell).isEqualTo(expected.get(cell).get("metrics"));
     }
   }
+
+  /** SIGKILL a real run in the middle of a cell; --resume continues from the last finished epoch and ends where an uninterrupted run ends. */
+  @Test
+  void aCellKilledMidTrainingResumesFromItsLastEpoch() throws Exception {
+    Path longer = dir.resolve("longer.yaml");
+    Files.writeString(longer, SUITE.replace("epochs: 2,", "epochs: 8,"));
+    BrokenSuitesTest.Result whole = BrokenSuitesTest.cli("run", longer.toString(), "--out", dir.resolve("whole").toString(), "--only", "age/**");
+    assertThat(whole.exit()).as(whole.err()).isZero();
+
+    Path out = dir.resolve("interrupted");
+    Path state = out.resolve("checkpoints/age/cnn3d/djl/s1/f0/p1/training-state.safetensors");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.brainbench.cli.Main",
+        "run", longer.toString(), "--out", out.toString(), "--only", "age/**").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("interrupted.log").toFile()).start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && p.isAlive() && !Files.exists(state)) {
+      Thread.sleep(5);
+    }
+    p.destroyForcibly().waitFor(); // SIGKILL, mid-cell: the state of a finished epoch is on disk
+    assertThat(state).as(Files.readString(dir.resolve("interrupted.log"))).exists();
+    assertThat(out.resolve("results.jsonl")).doesNotExist();
+
+    BrokenSuitesTest.Result resumed = BrokenSuitesTest.cli("run", longer.toString(), "--out", out.toString(), "--only", "age/**", "--resume");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    ObjectNode expected = rows(dir.resolve("whole")).get("age/cnn3d/djl/s1/f0/p1");
+    ObjectNode actual = rows(out).get("age/cnn3d/djl/s1/f0/p1");
+    assertThat(actual.get("resumedFromEpoch").asInt()).isBetween(1, 7);
+    assertThat(resumed.err()).contains("resumed after epoch");
+    assertThat(actual.get("metrics")).isEqualTo(expected.get("metrics"));
+    assertThat(actual.get("bestEpoch")).isEqualTo(expected.get("bestEpoch"));
+    for (int e = 0; e < 8; e++) {
+      assertThat(actual.get("history").get(e).get("trainLoss")).as("epoch " + (e + 1)).isEqualTo(expected.get("history").get(e).get("trainLoss"));
+      assertThat(actual.get("history").get(e).get("validation")).isEqualTo(expected.get("history").get(e).get("validation"));
+    }
+    assertThat(state).doesNotExist(); // the finished cell's row replaces its training state
+  }
 }

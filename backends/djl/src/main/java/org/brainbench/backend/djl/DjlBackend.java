@@ -64,7 +64,7 @@ public final class DjlBackend implements Backend {
     return new DjlModel(spec, head, training, block, names);
   }
 
-  private static synchronized Engine engine() {
+  static synchronized Engine engine() {
     if (!"true".equals(System.getProperty("ai.djl.offline"))) {
       // never let DJL probe the network (STACK.md): brainbench runs offline or not at all
       System.setProperty("ai.djl.offline", "true");

@@ -49,6 +49,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   private final float[] learningRate = {0f};
   private final Map<String, Double> diagnostics = new LinkedHashMap<>();
   private final int threads;
+  private final Optimizer optimizer;
 
   DjlModel(ModelSpec spec, TaskHead head, TrainingConfig training, Block block, NamedParameters names) {
     this.spec = spec;
@@ -61,8 +62,9 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     this.model = Model.newInstance(spec.id());
     model.setBlock(block);
     names.applyInitializers(block);
+    this.optimizer = optimizer(training);
     DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss()))
-        .optOptimizer(optimizer(training));
+        .optOptimizer(optimizer);
     trainer = model.newTrainer(config);
     int[] s = head.inputShape();
     trainer.initialize(new Shape(1, head.inputChannels(), s[0], s[1], s[2]));
@@ -310,6 +312,21 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   @Override
   public void load(Path folder) throws IOException {
     importWeights(Safetensors.read(folder.resolve(WEIGHTS_FILE)).tensors());
+  }
+
+  @Override
+  public void reseed(long seed) {
+    DjlBackend.engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+  }
+
+  @Override
+  public List<Tensor> exportTrainingState() {
+    return OptimizerState.export(optimizer, names.all());
+  }
+
+  @Override
+  public void importTrainingState(List<Tensor> state) {
+    OptimizerState.restore(optimizer, names.all(), state, model.getNDManager());
   }
 
   /** Arrays alive in the model's manager (parameters, optimiser state): constant across steps unless something leaks. */

@@ -67,6 +67,27 @@ public interface Model extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /**
+   * Reseeds the backend's random generator (dropout, masking). The training loop calls it at the
+   * start of every epoch, so an epoch draws the same numbers whether or not the run was resumed.
+   */
+  default void reseed(long seed) {}
+
+  /**
+   * The optimiser's state besides the weights (moments, step counts) as named tensors, for
+   * resuming a cell mid-training; empty for a backend without state to save.
+   */
+  default List<Tensor> exportTrainingState() {
+    return List.of();
+  }
+
+  /** Restores what {@link #exportTrainingState} exported, by parameter name. */
+  default void importTrainingState(List<Tensor> state) {
+    if (!state.isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore optimiser state");
+    }
+  }
+
   /** Every parameter (and normalisation statistic) as named float32 tensors. */
   List<Tensor> exportWeights();
 

@@ -39,11 +39,18 @@ final class CellRunner {
   private final Suite suite;
   private final Path out;
   private final String harnessVersion;
+  private final boolean resume;
 
-  CellRunner(Suite suite, Path out, String harnessVersion) {
+  /** @param resume continue unfinished cells from their last epoch's training state */
+  CellRunner(Suite suite, Path out, String harnessVersion, boolean resume) {
     this.suite = suite;
     this.out = out;
     this.harnessVersion = harnessVersion;
+    this.resume = resume;
+  }
+
+  boolean resume() {
+    return resume;
   }
 
   /**
@@ -89,7 +96,9 @@ final class CellRunner {
         model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
         TrainingLoop.Validator validator = TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());
-        result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(), validator, targets, data.grid(), cell.seed(), progress);
+        EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(), configHash(cell, head));
+        result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(), validator, targets, data.grid(), cell.seed(), progress,
+            checkpoint, resume);
         long evalStart = System.nanoTime();
         List<float[]> outputs = Predictions.predict(model, test, cell.training().batchSize());
         scores = Predictions.score(task, test, outputs, targets, data.grid(), cell.seed());
@@ -115,6 +124,9 @@ final class CellRunner {
       timing.put("dataWaitSeconds", round(result.dataWaitSeconds()));
       row.put("epochs", result.history().size());
       row.put("bestEpoch", result.bestEpoch());
+      if (result.resumedFromEpoch() > 0) {
+        row.put("resumedFromEpoch", result.resumedFromEpoch());
+      }
       ArrayNode history = row.putArray("history");
       for (TrainingLoop.Epoch e : result.history()) {
         ObjectNode h = history.addObject();

@@ -71,7 +71,7 @@ final class StageRunner {
         provenance.put("threads", model.threads());
         result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(),
             TrainingLoop.forPretraining(validation, cell.training().batchSize()), Targets.fit(cell.task(), train), data.grid(),
-            cell.seed(), progress);
+            cell.seed(), progress, new EpochCheckpoint(weights(out, cell).getParent(), provenance.get("configHash").asText()), cells.resume());
         Path file = weights(out, cell);
         Files.createDirectories(file.getParent());
         model.save(file.getParent());
@@ -97,6 +97,9 @@ final class StageRunner {
       timing.put("dataWaitSeconds", result.dataWaitSeconds());
       row.put("epochs", h.size());
       row.put("bestEpoch", result.bestEpoch());
+      if (result.resumedFromEpoch() > 0) {
+        row.put("resumedFromEpoch", result.resumedFromEpoch());
+      }
       ArrayNode history = row.putArray("history");
       for (TrainingLoop.Epoch e : h) {
         ObjectNode n = history.addObject();
@@ -123,6 +126,11 @@ final class StageRunner {
     provenance.put("startedAt", started.toString());
     provenance.put("finishedAt", Instant.now().toString());
     return row;
+  }
+
+  /** The stage's per-epoch training state (see {@link EpochCheckpoint}). */
+  static Path trainingState(Path out, Cell stageCell) {
+    return weights(out, stageCell).resolveSibling(EpochCheckpoint.FILE);
   }
 
   static boolean isDone(Map<String, ObjectNode> previous, Path out, Cell cell) {

@@ -61,7 +61,7 @@ public final class SuiteRunner {
       log.flush();
     });
     PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
-    CellRunner runner = new CellRunner(suite, out, harnessVersion);
+    CellRunner runner = new CellRunner(suite, out, harnessVersion, resume);
     StageRunner stages = new StageRunner(suite, out, runner);
     Map<String, ObjectNode> previous = new HashMap<>();
     results.rows().forEach(r -> previous.put(r.path("cell").asText(), r));
@@ -94,6 +94,9 @@ public final class SuiteRunner {
             log.flush();
             stageRow = stages.run(stageCell, taskData(stageCell.task()), backend);
             results.put(stageRow);
+            if ("ok".equals(stageRow.path("status").asText())) {
+              java.nio.file.Files.deleteIfExists(StageRunner.trainingState(out, stageCell));
+            }
             rows.add(stageRow);
             previous.put(stageCell.id(), stageRow);
             stageRows.add(stageCell.id());
@@ -110,6 +113,9 @@ public final class SuiteRunner {
         row = failed(cell, e);
       }
       results.put(row);
+      if ("ok".equals(row.path("status").asText())) {
+        java.nio.file.Files.deleteIfExists(EpochCheckpoint.forCell(out, cell.id())); // the row is the result now
+      }
       rows.add(row);
       double elapsed = (System.nanoTime() - suiteStart) / 1e9;
       double eta = elapsed / ran * (cells.size() - i);

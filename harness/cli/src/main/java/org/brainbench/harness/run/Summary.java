@@ -34,6 +34,9 @@ public final class Summary {
       b.append(String.format(Locale.ROOT, "  %s %.3f (baseline %.3f)", m, row.path("metrics").path(m).asDouble(Double.NaN),
           row.path("baseline").path(m).asDouble(Double.NaN)));
     }
+    if (row.has("resumedFromEpoch")) {
+      b.append("  (resumed after epoch ").append(row.get("resumedFromEpoch").asInt()).append(')');
+    }
     return b.toString();
   }
 

@@ -77,7 +77,8 @@ final class TrainingLoop {
   }
 
   /** What training did. */
-  record Result(List<Epoch> history, int bestEpoch, double trainSeconds, double dataWaitSeconds, long samplesSeen) {}
+  /** @param resumedFromEpoch the epoch whose saved state training continued from, 0 when it started afresh */
+  record Result(List<Epoch> history, int bestEpoch, double trainSeconds, double dataWaitSeconds, long samplesSeen, int resumedFromEpoch) {}
 
   /** The loss became NaN or infinite. */
   static final class DivergedException extends RuntimeException {
@@ -94,6 +95,15 @@ final class TrainingLoop {
 
   static Result run(Model model, TrainingConfig config, List<Sample> train, boolean validate, Validator validator,
       Targets targets, Grid grid, long seed, Progress progress) {
+    return run(model, config, train, validate, validator, targets, grid, seed, progress, null, false);
+  }
+
+  /**
+   * @param checkpoint where the state is saved after every epoch (null: not saved)
+   * @param resume continue from the checkpoint's state when it was made from the same configuration
+   */
+  static Result run(Model model, TrainingConfig config, List<Sample> train, boolean validate, Validator validator,
+      Targets targets, Grid grid, long seed, Progress progress, EpochCheckpoint checkpoint, boolean resume) {
     Augmenter augmenter = config.augmentation().isNone() ? null : new Augmenter(config.augmentation(), grid.nx(), grid.ny(), grid.nz());
     int stepsPerEpoch = steps(train.size(), config.batchSize());
     boolean higher = validator.higherIsBetter();
@@ -105,6 +115,25 @@ final class TrainingLoop {
     long step = 0;
     long seen = 0;
     double waited = 0;
+    double earlierSeconds = 0;
+    int firstEpoch = 1;
+    EpochCheckpoint.Restored restored = checkpoint != null && resume ? checkpoint.restore(model) : null;
+    if (restored != null) {
+      EpochCheckpoint.LoopState s = restored.loop();
+      history.addAll(s.history());
+      best = restored.best() != null ? restored.best() : validate ? model.exportWeights() : null;
+      bestScore = s.bestScore();
+      bestEpoch = s.bestEpoch();
+      sinceBest = s.sinceBest();
+      step = s.step();
+      seen = s.seen();
+      waited = s.waited();
+      earlierSeconds = s.trainSeconds();
+      firstEpoch = s.epoch() + 1;
+      progress.stepTo((long) s.epoch() * stepsPerEpoch);
+    } else if (checkpoint != null) {
+      checkpoint.delete(); // state of another configuration, or a run started afresh
+    }
     long start = System.nanoTime();
     ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "batch-loader");
@@ -112,8 +141,10 @@ final class TrainingLoop {
       return t;
     });
     try {
-      for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+      for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
         long epochStart = System.nanoTime();
+        // dropout and masking draw from the engine: reseeded per epoch, a resumed epoch draws the same numbers
+        model.reseed(Seeds.mix(seed, "engine/epoch/" + epoch));
         List<Sample> order = new ArrayList<>(train);
         Collections.shuffle(order, new Random(Seeds.mix(seed, "epoch/" + epoch)));
         BlockingQueue<Future<Batch>> queue = new ArrayBlockingQueue<>(PREFETCH + 1);
@@ -152,6 +183,11 @@ final class TrainingLoop {
         } else if (config.patience() > 0 && ++sinceBest >= config.patience()) {
           break;
         }
+        if (checkpoint != null && epoch < config.epochs()) {
+          double seconds = earlierSeconds + (System.nanoTime() - start) / 1e9;
+          checkpoint.save(model, new EpochCheckpoint.LoopState(epoch, step, seen, waited, seconds, bestScore, bestEpoch, sinceBest, List.copyOf(history)),
+              validate && bestEpoch != epoch ? best : null);
+        }
       }
     } finally {
       loader.shutdownNow();
@@ -159,7 +195,7 @@ final class TrainingLoop {
     if (best != null && bestEpoch != history.size()) {
       model.importWeights(best);
     }
-    return new Result(history, bestEpoch, (System.nanoTime() - start) / 1e9, waited, seen);
+    return new Result(history, bestEpoch, earlierSeconds + (System.nanoTime() - start) / 1e9, waited, seen, firstEpoch - 1);
   }
 
   /**
