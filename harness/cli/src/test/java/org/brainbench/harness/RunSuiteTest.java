@@ -230,9 +230,7 @@ class RunSuiteTest {
   @Test
   void aKilledRunResumesToTheSameResults() throws Exception {
     Path out = dir.resolve("killed");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.brainbench.cli.Main",
-        "run", suite.toString(), "--out", out.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+    Process p = startRun(dir.resolve("killed.log"), "run", suite.toString(), "--out", out.toString());
     Path file = out.resolve("results.jsonl");
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline && p.isAlive() && (!Files.exists(file) || Files.readAllLines(file).isEmpty())) {
@@ -266,10 +264,7 @@ class RunSuiteTest {
 
     Path out = dir.resolve("interrupted");
     Path state = out.resolve("checkpoints/age/cnn3d/djl/s1/f0/p1/training-state.safetensors");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.brainbench.cli.Main",
-        "run", longer.toString(), "--out", out.toString(), "--only", "age/**").redirectErrorStream(true)
-        .redirectOutput(dir.resolve("interrupted.log").toFile()).start();
+    Process p = startRun(dir.resolve("interrupted.log"), "run", longer.toString(), "--out", out.toString(), "--only", "age/**");
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < deadline && p.isAlive() && !Files.exists(state)) {
       Thread.sleep(5);
@@ -291,5 +286,13 @@ class RunSuiteTest {
       assertThat(actual.get("history").get(e).get("validation")).isEqualTo(expected.get("history").get(e).get("validation"));
     }
     assertThat(state).doesNotExist(); // the finished cell's row replaces its training state
+  }
+
+  /** The CLI in a JVM of its own (so a test can SIGKILL it), output to {@code log}. */
+  private static Process startRun(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+        "-cp", System.getProperty("java.class.path"), "org.brainbench.cli.Main"));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
