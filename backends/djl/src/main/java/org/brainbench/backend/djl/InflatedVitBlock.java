@@ -80,7 +80,8 @@ final class InflatedVitBlock extends AbstractBlock {
     NDList hidden = trunk.forward(ps, new NDList(tokens), training);
     NDArray last = hidden.get(hidden.size() - 1);
     if (head.type() != TaskType.SEGMENT) {
-      return out.forward(ps, new NDList(last.get(":, 0, :")), training);
+      // mean of the patch tokens, not [CLS] (see InflatedVitSpec)
+      return out.forward(ps, new NDList(last.get(":, 1:, :").mean(new int[] {1})), training);
     }
     int n = spec.levels();
     NDArray y = grid(last, x);
