@@ -57,6 +57,11 @@ public final class ReportCommand implements Callable<Integer> {
       throw new UserInputException(sources + ": no result rows");
     }
     Leaderboard board = Leaderboard.build(runs, resamples);
+    long withoutPredictions = runs.stream().filter(r -> r.ok() && !"pretrain".equals(r.taskType()) && !java.nio.file.Files.isRegularFile(r.predictionsFile())).count();
+    if (withoutPredictions > 0) {
+      spec.commandLine().getErr().printf("warning: %d ok run(s) have no per-case predictions (predictions/<cell>.csv); "
+          + "their groups get no bootstrap intervals and no paired comparison%n", withoutPredictions);
+    }
     String heading = title != null ? title
         : "brainbench leaderboard: " + String.join(", ", runs.stream().map(r -> r.row().path("suite").asText()).distinct().toList());
     String text = MarkdownLeaderboard.render(board, heading);

@@ -24,8 +24,8 @@ public record Entry(
     Comparison vsBest,
     List<Run> members) {
 
-  /** Best, or not significantly different from the best. */
+  /** Best, or compared with the best on the same cases and not significantly different. */
   public boolean leading() {
-    return best || (vsBest != null && !vsBest.significant());
+    return best || (vsBest != null && vsBest.pairs() > 0 && !vsBest.significant());
   }
 }

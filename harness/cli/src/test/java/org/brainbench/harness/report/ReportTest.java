@@ -121,6 +121,22 @@ class ReportTest {
     assertThat(r[2]).contains("nowhere").contains("no results.jsonl").doesNotContain("\tat ");
   }
 
+  @Test
+  void withoutPredictionsNothingIsMarkedAsTiedAndTheUserIsWarned() throws Exception {
+    ResultsFixture f = new ResultsFixture(dir);
+    f.regress("age", "a", 1, 1.0);
+    f.regress("age", "b", 1, 2.0);
+    try (var files = Files.walk(dir.resolve("predictions"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    Leaderboard board = Leaderboard.build(Runs.read(List.of(dir)), 200);
+    assertThat(entry(board, "a").leading()).isTrue();
+    assertThat(entry(board, "b").leading()).isFalse();
+    assertThat(entry(board, "b").vsBest().pairs()).isZero();
+    String[] r = report("report", dir.toString());
+    assertThat(r[2]).contains("2 ok run(s) have no per-case predictions");
+  }
+
   private static long separators(String line) {
     long n = 0;
     for (int i = 0; i < line.length(); i++) {
