@@ -62,8 +62,8 @@ public final class RegressionCheck {
       }
       for (String metric : metrics(base.path("taskType").asText())) {
         JsonNode b = base.path("metrics").path(metric);
-        if (!b.isNumber()) {
-          continue;
+        if (!b.isNumber() || Double.isNaN(b.asDouble())) {
+          continue; // undefined in the baseline (e.g. AUC of a one-class fold): no bar to hold
         }
         JsonNode n = now.path("metrics").path(metric);
         if (!n.isNumber() || Double.isNaN(n.asDouble())) {

@@ -8,6 +8,7 @@ import java.util.Map;
  * null for the best entry of its group and where no paired comparison was possible.
  */
 public record Entry(
+    String suite,
     String task,
     String taskType,
     String model,

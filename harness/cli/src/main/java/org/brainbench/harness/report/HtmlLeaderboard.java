@@ -70,8 +70,8 @@ public final class HtmlLeaderboard {
       String type = entries.get(0).taskType();
       b.append("<section class=\"task\" id=\"").append(Html.escape(PngCharts.safe(t.getKey()))).append("\">\n<h2>").append(Html.escape(t.getKey()))
           .append(" <small>(").append(Html.escape("pretrain".equals(type) ? "pre-training stage" : type)).append(")</small></h2>\n");
-      table(b, entries, type);
-      backends(b, entries, type);
+      table(b, board, entries, type);
+      backends(b, board, entries, type);
       for (Chart c : Charts.forTask(board, t.getKey())) {
         b.append(SvgCharts.render(c)).append('\n');
       }
@@ -81,7 +81,7 @@ public final class HtmlLeaderboard {
     return b.toString();
   }
 
-  private static void table(StringBuilder b, List<Entry> entries, String type) {
+  private static void table(StringBuilder b, Leaderboard board, List<Entry> entries, String type) {
     List<String> shown = Metrics.shown(type);
     String primary = Metrics.primary(type);
     b.append("<table class=\"sortable board\"><thead><tr><th>labels</th><th>model</th><th>backend</th><th>runs</th>");
@@ -92,7 +92,7 @@ public final class HtmlLeaderboard {
     for (Entry e : entries) {
       b.append("<tr class=\"entry").append(e.leading() ? " leading" : "").append("\">");
       num(b, e.labelFraction(), MarkdownLeaderboard.percent(e.labelFraction()));
-      b.append("<td class=\"model\">").append(Html.escape(e.model())).append("</td><td>").append(Html.escape(e.backend())).append("</td>");
+      b.append("<td class=\"model\">").append(Html.escape(board.label(e))).append("</td><td>").append(Html.escape(e.backend())).append("</td>");
       num(b, e.ok(), e.ok() == e.runs() ? String.valueOf(e.runs()) : e.ok() + "/" + e.runs() + " ok");
       for (String m : shown) {
         Stat s = e.metrics().get(m);
@@ -142,7 +142,7 @@ public final class HtmlLeaderboard {
   }
 
   /** Primary metric per model (rows) and backend (columns) at each label fraction, where several backends ran. */
-  private static void backends(StringBuilder b, List<Entry> entries, String type) {
+  private static void backends(StringBuilder b, Leaderboard board, List<Entry> entries, String type) {
     Set<String> backends = new LinkedHashSet<>();
     entries.forEach(e -> backends.add(e.backend()));
     if (backends.size() < 2 || "pretrain".equals(type)) {
@@ -154,13 +154,13 @@ public final class HtmlLeaderboard {
     b.append("</tr></thead><tbody>\n");
     Map<String, Map<String, Entry>> rows = new LinkedHashMap<>();
     for (Entry e : entries) {
-      rows.computeIfAbsent(e.labelFraction() + "\u0000" + e.model(), k -> new LinkedHashMap<>()).put(e.backend(), e);
+      rows.computeIfAbsent(e.labelFraction() + "\u0000" + e.suite() + "\u0000" + e.model(), k -> new LinkedHashMap<>()).put(e.backend(), e);
     }
     for (Map<String, Entry> row : rows.values()) {
       Entry any = row.values().iterator().next();
       b.append("<tr>");
       num(b, any.labelFraction(), MarkdownLeaderboard.percent(any.labelFraction()));
-      b.append("<td>").append(Html.escape(any.model())).append("</td>");
+      b.append("<td>").append(Html.escape(board.label(any))).append("</td>");
       for (String k : backends) {
         Entry e = row.get(k);
         Stat s = e == null ? null : e.metrics().get(primary);

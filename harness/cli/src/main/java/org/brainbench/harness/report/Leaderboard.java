@@ -23,7 +23,7 @@ public record Leaderboard(List<Entry> entries) {
   public static Leaderboard build(List<Run> runs, int resamples) {
     Map<String, List<Run>> groups = new LinkedHashMap<>();
     for (Run r : runs) {
-      groups.computeIfAbsent(r.task() + "\u0000" + r.model() + "\u0000" + r.backend() + "\u0000" + r.labelFraction(), k -> new ArrayList<>()).add(r);
+      groups.computeIfAbsent(r.suite() + "\u0000" + r.task() + "\u0000" + r.model() + "\u0000" + r.backend() + "\u0000" + r.labelFraction(), k -> new ArrayList<>()).add(r);
     }
     Map<Run, CasePredictions> predictions = new java.util.IdentityHashMap<>();
     List<Entry> entries = new ArrayList<>();
@@ -41,7 +41,7 @@ public record Leaderboard(List<Entry> entries) {
       String metric = Metrics.primary(group.get(0).taskType());
       Comparator<Entry> order = Comparator.comparingDouble(e -> score(e, metric));
       group.sort(Metrics.higherIsBetter(metric) ? order.reversed() : order);
-      Entry best = group.get(0).ok() > 0 && !Double.isNaN(score(group.get(0), metric)) ? group.get(0) : null;
+      Entry best = group.get(0).ok() > 0 && !Double.isInfinite(score(group.get(0), metric)) ? group.get(0) : null;
       for (Entry e : group) {
         if (best == null || "pretrain".equals(e.taskType())) {
           out.add(e);
@@ -56,6 +56,11 @@ public record Leaderboard(List<Entry> entries) {
     out.sort(Comparator.comparing((Entry e) -> "pretrain".equals(e.taskType())).thenComparing(e -> taskOrder(entries, e.task()))
         .thenComparing(Entry::labelFraction, Comparator.reverseOrder()));
     return new Leaderboard(List.copyOf(out));
+  }
+
+  /** The model as a reader should see it: with its suite when results of several suites are shown together. */
+  public String label(Entry e) {
+    return entries.stream().map(Entry::suite).distinct().count() > 1 ? e.model() + " [" + e.suite() + "]" : e.model();
   }
 
   /** Entries per task, in the order tasks first appear. */
@@ -87,7 +92,7 @@ public record Leaderboard(List<Entry> entries) {
   }
 
   private static Entry with(Entry e, boolean best, Comparison c) {
-    return new Entry(e.task(), e.taskType(), e.model(), e.backend(), e.labelFraction(), e.runs(), e.ok(), e.errors(), e.metrics(), e.totalParams(),
+    return new Entry(e.suite(), e.task(), e.taskType(), e.model(), e.backend(), e.labelFraction(), e.runs(), e.ok(), e.errors(), e.metrics(), e.totalParams(),
         e.trainableParams(), e.trainSeconds(), best, c, e.members());
   }
 
@@ -115,7 +120,7 @@ public record Leaderboard(List<Entry> entries) {
     }
     Run withParams = ok.isEmpty() ? first : ok.get(0);
     double seconds = ok.stream().mapToDouble(r -> r.row().path("timing").path("trainSeconds").asDouble(Double.NaN)).average().orElse(Double.NaN);
-    return new Entry(first.task(), first.taskType(), first.model(), first.backend(), first.labelFraction(), runs.size(), ok.size(), errors, metrics,
+    return new Entry(first.suite(), first.task(), first.taskType(), first.model(), first.backend(), first.labelFraction(), runs.size(), ok.size(), errors, metrics,
         withParams.row().path("params").path("total").asLong(-1), withParams.row().path("params").path("trainable").asLong(-1), seconds, false, null,
         List.copyOf(runs));
   }

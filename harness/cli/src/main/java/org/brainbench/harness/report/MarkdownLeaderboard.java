@@ -21,18 +21,18 @@ public final class MarkdownLeaderboard {
       List<Entry> entries = t.getValue();
       String type = entries.get(0).taskType();
       if ("pretrain".equals(type)) {
-        stage(b, t.getKey(), entries);
+        stage(b, board, t.getKey(), entries);
       } else {
-        task(b, t.getKey(), type, entries);
+        task(b, board, t.getKey(), type, entries);
       }
     }
     return b.toString();
   }
 
-  private static void task(StringBuilder b, String task, String type, List<Entry> entries) {
+  private static void task(StringBuilder b, Leaderboard board, String task, String type, List<Entry> entries) {
     String primary = Metrics.primary(type);
     List<String> shown = Metrics.shown(type);
-    b.append("## ").append(escape(task)).append(" (").append(type).append(")\n\n");
+    b.append("## ").append(escape(task)).append(" (").append(escape(type)).append(")\n\n");
     b.append("Ranked by ").append(primary).append(Metrics.higherIsBetter(primary) ? " (higher is better)." : " (lower is better).").append("\n\n");
     b.append("| labels | model | backend | runs |");
     for (String m : shown) {
@@ -43,7 +43,7 @@ public final class MarkdownLeaderboard {
     b.append("---|".repeat(shown.size()));
     b.append("---|---:|---:|---:|\n");
     for (Entry e : entries) {
-      String model = escape(e.model());
+      String model = escape(board.label(e));
       b.append("| ").append(percent(e.labelFraction())).append(" | ").append(e.leading() ? "**" + model + "**" : model).append(" | ")
           .append(escape(e.backend())).append(" | ").append(runs(e)).append(" |");
       for (String m : shown) {
@@ -55,12 +55,12 @@ public final class MarkdownLeaderboard {
     b.append('\n');
   }
 
-  private static void stage(StringBuilder b, String stage, List<Entry> entries) {
+  private static void stage(StringBuilder b, Leaderboard board, String stage, List<Entry> entries) {
     b.append("## ").append(escape(stage)).append(" (pre-training stage)\n\n");
     b.append("| model | backend | runs | final validation loss | embedding spread (sd) | trainable params | train s/run |\n");
     b.append("|---|---|---|---|---|---:|---:|\n");
     for (Entry e : entries) {
-      b.append("| ").append(escape(e.model())).append(" | ").append(escape(e.backend())).append(" | ").append(runs(e)).append(" | ")
+      b.append("| ").append(escape(board.label(e))).append(" | ").append(escape(e.backend())).append(" | ").append(runs(e)).append(" | ")
           .append(e.ok() == 0 ? failure(e) : stat(e.metrics().get("loss"))).append(" | ")
           .append(e.ok() == 0 ? "" : stat(e.metrics().get("embeddingStd"))).append(" | ").append(count(e.trainableParams())).append(" | ")
           .append(Double.isNaN(e.trainSeconds()) ? "" : String.format(Locale.ROOT, "%.0f", e.trainSeconds())).append(" |\n");

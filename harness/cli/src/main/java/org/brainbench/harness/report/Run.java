@@ -7,6 +7,10 @@ import org.brainbench.harness.result.PredictionFiles;
 
 /** One result row and the results folder it came from (where its per-case predictions lie). */
 public record Run(ObjectNode row, Path folder) {
+  public String suite() {
+    return row.path("suite").asText();
+  }
+
   public String cell() {
     return row.path("cell").asText();
   }

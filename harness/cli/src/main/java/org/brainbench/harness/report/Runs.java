@@ -15,6 +15,7 @@ public final class Runs {
 
   public static List<Run> read(List<Path> sources) throws IOException {
     List<Run> runs = new ArrayList<>();
+    java.util.Map<String, Path> seen = new java.util.HashMap<>();
     for (Path source : sources) {
       Path file = Files.isDirectory(source) ? source.resolve(ResultsFile.NAME) : source;
       if (!Files.isRegularFile(file)) {
@@ -24,6 +25,11 @@ public final class Runs {
       for (ObjectNode row : ResultsFile.read(file)) {
         if (!row.path("cell").isTextual() || !row.path("task").isTextual() || !row.path("model").isTextual()) {
           throw new UserInputException(file + ": a row without cell, task or model: " + abbreviate(row.toString()));
+        }
+        Path before = seen.put(row.path("suite").asText() + "/" + row.path("cell").asText(), file);
+        if (before != null) {
+          throw new UserInputException("cell " + row.path("cell").asText() + " of suite " + row.path("suite").asText() + " is in both " + before + " and " + file
+              + "; give each result once (a merged folder or its shards, not both)");
         }
         runs.add(new Run(row, folder));
       }

@@ -38,11 +38,14 @@ public final class ResultsFile {
   public static ResultsFile open(Path folder) throws IOException {
     ResultsFile r = new ResultsFile(folder.resolve(NAME));
     if (Files.isRegularFile(r.file)) {
-      List<String> lines = new ArrayList<>(Files.readAllLines(r.file));
+      String text = Files.readString(r.file);
+      List<String> lines = new ArrayList<>(text.lines().toList());
       while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
         lines.remove(lines.size() - 1);
       }
-      if (!lines.isEmpty() && parse(lines.get(lines.size() - 1)) == null) {
+      // torn: the last line does not parse and has no newline after it (brainbench itself writes
+      // whole files; an appending writer killed mid-line leaves this); anything else is an error
+      if (!lines.isEmpty() && !text.endsWith("\n") && parse(lines.get(lines.size() - 1)) == null) {
         r.repaired = r.file + ":" + lines.size() + ": torn last line dropped (the cell it held runs again)";
         lines.remove(lines.size() - 1);
       }

@@ -23,6 +23,7 @@ import org.brainbench.harness.score.Scores;
 import org.brainbench.harness.suite.Cell;
 import org.brainbench.harness.suite.CellMatrix;
 import org.brainbench.harness.suite.Suite;
+import org.brainbench.harness.suite.Stage;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.seed.Seeds;
 import org.brainbench.tasks.split.Partition;
@@ -96,7 +97,8 @@ final class CellRunner {
         model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
         TrainingLoop.Validator validator = TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());
-        EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(), configHash(cell, head));
+        EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(),
+            resumeKey(configHash(cell, head), data, split, stageWeights));
         result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(), validator, targets, data.grid(), cell.seed(), progress,
             checkpoint, resume);
         long evalStart = System.nanoTime();
@@ -204,8 +206,8 @@ final class CellRunner {
     if (suiteHash == null) {
       try {
         byte[] bytes = suite.file() == null ? new byte[0] : java.nio.file.Files.readAllBytes(suite.file());
-        suiteHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-      } catch (IOException | NoSuchAlgorithmException e) {
+        suiteHash = sha256(bytes);
+      } catch (IOException e) {
         suiteHash = "";
       }
     }
@@ -216,24 +218,49 @@ final class CellRunner {
    * The configuration hash a run of this cell on this data would record; {@code run --resume}
    * reuses a finished row only when it matches (and the dataset hash does too).
    */
-  static String configHash(Cell cell, TaskData data) {
+  String configHash(Cell cell, TaskData data) {
     TaskHead head = CellMatrix.head(cell.task(), cell.model(), data.channels());
     int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
     return configHash(cell, new TaskHead(head.type(), head.inputChannels(), g, head.outputs()));
   }
 
-  /** SHA-256 of everything that decides the cell's result (not where or when it runs). */
-  private static String configHash(Cell cell, TaskHead head) {
+  /**
+   * SHA-256 of everything that decides the cell's result (not where or when it runs), including
+   * how it is initialised: the pre-training stage's own configuration and the fine-tuning mode.
+   */
+  String configHash(Cell cell, TaskHead head) {
     TaskEntry t = cell.task();
-    String text = String.join("\n",
+    String init = "scratch";
+    if (cell.model().initStage() != null) {
+      Stage stage = suite.stage(cell.model().initStage());
+      init = "stage " + stage + " trained with " + CellMatrix.stageCell(stage, cell.backend(), cell.seed(), suite.training()).training();
+    }
+    return sha256(String.join("\n",
         "task=" + t.name() + ";" + t.type().id() + ";" + t.dataset() + ";" + t.classes() + ";" + t.labels() + ";" + t.split(),
         "preprocess=" + t.preprocess().key(),
         "model=" + cell.model().spec(),
+        "init=" + init + ";finetune=" + cell.model().fineTune(),
         "head=" + head,
         "training=" + cell.training(),
-        "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction());
+        "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction()));
+  }
+
+  /**
+   * What a cell's mid-training state must match to be resumed: its configuration, its data and
+   * split, and the bytes of the stage weights it started from.
+   */
+  static String resumeKey(String configHash, TaskData data, Split split, Path stageWeights) throws IOException {
+    String stage = stageWeights == null ? "none" : sha256(java.nio.file.Files.readAllBytes(stageWeights));
+    return sha256(configHash + "\n" + data.hash() + "\n" + split.hash() + "\n" + stage);
+  }
+
+  static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

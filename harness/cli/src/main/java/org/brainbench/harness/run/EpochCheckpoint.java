@@ -72,19 +72,25 @@ final class EpochCheckpoint {
     }
   }
 
-  /** Restores the model and returns the loop's state; null when there is nothing to resume from this configuration. */
+  /**
+   * Restores the model and returns the loop's state; null when there is nothing to resume from
+   * this configuration (or the file cannot be read, so the cell starts afresh). Everything is read
+   * and checked before the model is touched.
+   */
   Restored restore(Model model) {
     if (!Files.isRegularFile(file)) {
       return null;
     }
+    List<Tensor> weights = new ArrayList<>();
+    List<Tensor> best = new ArrayList<>();
+    List<Tensor> state = new ArrayList<>();
+    LoopState loop;
     try {
       Safetensors.Contents c = Safetensors.read(file);
-      if (!configHash.equals(c.metadata().get("configHash"))) {
+      if (!configHash.equals(c.metadata().get("configHash")) || c.metadata().get("loop") == null) {
         return null;
       }
-      List<Tensor> weights = new ArrayList<>();
-      List<Tensor> best = new ArrayList<>();
-      List<Tensor> state = new ArrayList<>();
+      loop = JSON.readValue(c.metadata().get("loop"), LoopState.class);
       for (Tensor t : c.tensors()) {
         if (t.name().startsWith(MODEL)) {
           weights.add(new Tensor(t.name().substring(MODEL.length()), t.shape(), t.data()));
@@ -94,13 +100,16 @@ final class EpochCheckpoint {
           state.add(t);
         }
       }
+    } catch (IOException | RuntimeException e) {
+      return null; // unreadable state is not worth failing the cell for: it starts afresh
+    }
+    try {
       model.importWeights(weights);
       model.importTrainingState(state);
-      return new Restored(JSON.readValue(c.metadata().get("loop"), LoopState.class), best.isEmpty() ? null : best);
-    } catch (IOException e) {
-      // a state file that cannot be read is not worth failing the cell for: start it afresh
-      return null;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(file + ": cannot restore the training state (" + e.getMessage() + "); delete it to start the cell afresh", e);
     }
+    return new Restored(loop, best.isEmpty() ? null : best);
   }
 
   void delete() {

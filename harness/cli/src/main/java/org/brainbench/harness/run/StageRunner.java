@@ -1,6 +1,7 @@
 package org.brainbench.harness.run;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ final class StageRunner {
       for (Partition p : Partition.values()) {
         counts.put(p.id(), split.count(p));
       }
-      TaskHead head = TaskHead.pretrain(data.channels(), new int[] {data.grid().nz(), data.grid().ny(), data.grid().nx()});
+      TaskHead head = head(data);
       cells.fillProvenance(provenance, cell, backend.info(), data, split, head);
       int steps = TrainingLoop.steps(train.size(), cell.training().batchSize());
       TrainingLoop.Result result;
@@ -71,7 +72,9 @@ final class StageRunner {
         provenance.put("threads", model.threads());
         result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(),
             TrainingLoop.forPretraining(validation, cell.training().batchSize()), Targets.fit(cell.task(), train), data.grid(),
-            cell.seed(), progress, new EpochCheckpoint(weights(out, cell).getParent(), provenance.get("configHash").asText()), cells.resume());
+            cell.seed(), progress,
+            new EpochCheckpoint(weights(out, cell).getParent(), CellRunner.resumeKey(provenance.get("configHash").asText(), data, split, null)),
+            cells.resume());
         Path file = weights(out, cell);
         Files.createDirectories(file.getParent());
         model.save(file.getParent());
@@ -126,6 +129,16 @@ final class StageRunner {
     provenance.put("startedAt", started.toString());
     provenance.put("finishedAt", Instant.now().toString());
     return row;
+  }
+
+  private static TaskHead head(TaskData data) {
+    return TaskHead.pretrain(data.channels(), new int[] {data.grid().nz(), data.grid().ny(), data.grid().nx()});
+  }
+
+  /** Whether a stage row of an earlier run was made from this stage's configuration and data (for --resume). */
+  boolean matches(ObjectNode row, Cell stageCell, TaskData data) {
+    JsonNode p = row.path("provenance");
+    return cells.configHash(stageCell, head(data)).equals(p.path("configHash").asText()) && data.hash().equals(p.path("datasetHash").asText());
   }
 
   /** The stage's per-epoch training state (see {@link EpochCheckpoint}). */

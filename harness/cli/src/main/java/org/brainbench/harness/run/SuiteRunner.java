@@ -32,6 +32,7 @@ public final class SuiteRunner {
   private final Map<String, TaskData> data = new HashMap<>();
   private final java.util.Set<String> stageRows = new java.util.HashSet<>();
   private final boolean resume;
+  private CellRunner cellRunner;
 
   public SuiteRunner(Suite suite, Path out, PrintWriter log, String harnessVersion) {
     this(suite, out, log, harnessVersion, false);
@@ -62,6 +63,7 @@ public final class SuiteRunner {
     });
     PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
     CellRunner runner = new CellRunner(suite, out, harnessVersion, resume);
+    cellRunner = runner;
     StageRunner stages = new StageRunner(suite, out, runner);
     Map<String, ObjectNode> previous = new HashMap<>();
     results.rows().forEach(r -> previous.put(r.path("cell").asText(), r));
@@ -89,7 +91,15 @@ public final class SuiteRunner {
         if (cell.model().initStage() != null) {
           Cell stageCell = CellMatrix.stageCell(suite.stage(cell.model().initStage()), cell.backend(), cell.seed(), suite.training());
           ObjectNode stageRow = previous.get(stageCell.id());
-          if (!StageRunner.isDone(previous, out, stageCell) && (stageRow == null || !stageRows.contains(stageCell.id()))) {
+          // a stage runs once per invocation; an earlier run's stage is reused only with --resume
+          // and only when it was made from the same configuration and data
+          boolean ranNow = stageRows.contains(stageCell.id());
+          boolean reusable = !ranNow && resume && StageRunner.isDone(previous, out, stageCell)
+              && stages.matches(stageRow, stageCell, taskData(stageCell.task()));
+          if (reusable) {
+            stageRows.add(stageCell.id());
+            log.printf("      pre-training stage %s finished before, kept (--resume)%n", stageCell.id());
+          } else if (!ranNow) {
             log.printf("      pre-training stage %s%n", stageCell.id());
             log.flush();
             stageRow = stages.run(stageCell, taskData(stageCell.task()), backend);
@@ -133,7 +143,7 @@ public final class SuiteRunner {
     }
     TaskData d = taskData(cell.task());
     JsonNode p = row.path("provenance");
-    boolean same = CellRunner.configHash(cell, d).equals(p.path("configHash").asText()) && d.hash().equals(p.path("datasetHash").asText());
+    boolean same = cellRunner.configHash(cell, d).equals(p.path("configHash").asText()) && d.hash().equals(p.path("datasetHash").asText());
     if (!same) {
       log.printf("      %s: configuration or data changed since its row was written; running it again%n", cell.id());
     }
@@ -161,7 +171,12 @@ public final class SuiteRunner {
   private static int countRows(Path source) {
     try {
       Path manifest = java.nio.file.Files.isDirectory(source) ? org.brainbench.tasks.dataset.DatasetFormat.manifestIn(source) : source;
-      return manifest == null ? 0 : (int) java.nio.file.Files.lines(manifest).count() - 1;
+      if (manifest == null) {
+        return 0;
+      }
+      try (var lines = java.nio.file.Files.lines(manifest)) {
+        return (int) lines.count() - 1;
+      }
     } catch (IOException | RuntimeException e) {
       return 0;
     }

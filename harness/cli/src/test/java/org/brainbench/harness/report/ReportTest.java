@@ -137,6 +137,15 @@ class ReportTest {
     assertThat(r[2]).contains("2 ok run(s) have no per-case predictions");
   }
 
+  @Test
+  void theSameResultsGivenTwiceAreRejected() throws Exception {
+    ResultsFixture f = new ResultsFixture(dir.resolve("r"));
+    f.regress("age", "a", 1, 1.0);
+    String[] r = report("report", dir.resolve("r").toString(), dir.resolve("r/results.jsonl").toString());
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("cell age/a/djl/s1/f0/p1 of suite fixture is in both");
+  }
+
   private static long separators(String line) {
     long n = 0;
     for (int i = 0; i < line.length(); i++) {
