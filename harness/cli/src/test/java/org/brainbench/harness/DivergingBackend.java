@@ -65,6 +65,11 @@ public final class DivergingBackend implements Backend {
       }
 
       @Override
+      public float[][] outputs(Batch batch) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
       public List<Tensor> exportWeights() {
         return List.of();
       }

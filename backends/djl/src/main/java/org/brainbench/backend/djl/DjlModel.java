@@ -208,6 +208,21 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   }
 
   @Override
+  public float[][] outputs(Batch batch) {
+    pinThreads();
+    try (NDManager step = model.getNDManager().newSubManager()) {
+      float[] flat = trainer.evaluate(new NDList(inputs(step, batch))).head().toFloatArray();
+      int n = batch.size();
+      int per = flat.length / n;
+      float[][] result = new float[n][];
+      for (int i = 0; i < n; i++) {
+        result[i] = java.util.Arrays.copyOfRange(flat, i * per, (i + 1) * per);
+      }
+      return result;
+    }
+  }
+
+  @Override
   public float[][] predict(Batch batch) {
     pinThreads();
     try (NDManager step = model.getNDManager().newSubManager()) {

@@ -53,6 +53,13 @@ public interface Model extends AutoCloseable {
   float[][] predict(Batch batch);
 
   /**
+   * The raw outputs in inference mode, per sample flattened row-major: the logits (classify), the
+   * standardised value (regress), the voxel logits K x D x H x W (segment). What {@code parity}
+   * compares across backends; {@link #predict} derives its answers from these.
+   */
+  float[][] outputs(Batch batch);
+
+  /**
    * The loss on a batch in inference mode, without updating anything (for a pre-training stage's
    * validation; for pretrain batches the masking is drawn from the engine's seeded generator).
    */

@@ -1,0 +1,385 @@
+package org.brainbench.backend.dl4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import org.brainbench.api.backend.Batch;
+import org.brainbench.api.backend.ImportReport;
+import org.brainbench.api.backend.ParameterInfo;
+import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.training.TrainingConfig;
+import org.brainbench.api.weights.Safetensors;
+import org.brainbench.api.weights.Tensor;
+import org.brainbench.tasks.TaskType;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A brainbench model on Deeplearning4j's SameDiff. The graph holds a training and an inference
+ * branch over the same named variables (see {@link NamedGraph}); a training step asks SameDiff for
+ * the loss, the gradients of the trainable variables and the batch-norm statistics, then clips the
+ * gradients to the global norm, applies {@link Optimizer} and updates the running statistics,
+ * all on the Java side so the procedure is the DJL backend's step for step.
+ */
+final class Dl4jModel implements org.brainbench.api.backend.Model {
+  static final String WEIGHTS_FILE = "weights.safetensors";
+  private static final String INPUT = "input";
+  private static final String OUTPUT = "output";
+  private static final String LOSS_TRAIN = "loss_train";
+  private static final String LOSS_EVAL = "loss_eval";
+  private static final double BN_MOMENTUM = 0.1;
+
+  private final ModelSpec spec;
+  private final TaskHead head;
+  private final TrainingConfig training;
+  private final NamedGraph graph;
+  private final SameDiff sd;
+  private final Optimizer optimizer;
+  private final int threads;
+  private final Map<String, Boolean> trainable = new LinkedHashMap<>();
+  private final Map<String, Double> diagnostics = new LinkedHashMap<>();
+  private SplittableRandom random;
+
+  Dl4jModel(ModelSpec spec, TaskHead head, TrainingConfig training, ModelGraph model, long seed, int threads) {
+    this.spec = spec;
+    this.head = head;
+    this.training = training;
+    this.threads = threads;
+    this.random = new SplittableRandom(seed);
+    this.graph = new NamedGraph(new SplittableRandom(seed ^ 0x5DEECE66DL));
+    this.sd = graph.sd;
+    int[] s = head.inputShape();
+    SDVariable input = sd.placeHolder(INPUT, DataType.FLOAT, -1, head.inputChannels(), s[0], s[1], s[2]);
+    SDVariable trainOut = model.forward(new Layers(graph, true), input);
+    SDVariable evalOut = sd.identity(OUTPUT, model.forward(new Layers(graph, false), input));
+    SDVariable target = TaskLosses.target(sd, head);
+    TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), trainOut, target);
+    TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), evalOut, target);
+    sd.setLossVariables(LOSS_TRAIN);
+    QuietStdout.run(sd::createGradFunction);
+    graph.parameters().keySet().forEach(name -> trainable.put(name, true));
+    this.optimizer = new Optimizer(training);
+  }
+
+  @Override
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public TaskHead head() {
+    return head;
+  }
+
+  @Override
+  public int threads() {
+    return threads;
+  }
+
+  /** ND4J's OpenMP pool is process-wide: each model sets its own count before computing. */
+  private void pinThreads() {
+    if (Nd4j.getEnvironment().maxThreads() != threads) {
+      Nd4j.getEnvironment().setMaxThreads(threads);
+    }
+  }
+
+  @Override
+  public List<ParameterInfo> parameters() {
+    List<ParameterInfo> out = new ArrayList<>();
+    graph.parameters().forEach((name, v) -> out.add(new ParameterInfo(name, v.getArr().shape(), trainable.get(name))));
+    return out;
+  }
+
+  @Override
+  public void setFrozen(Predicate<String> frozen) {
+    trainable.replaceAll((name, t) -> !frozen.test(name));
+  }
+
+  @Override
+  public float trainStep(Batch batch, float lr) {
+    if (!batch.hasTargets() && head.type() != TaskType.PRETRAIN) {
+      throw new IllegalArgumentException("training needs targets");
+    }
+    pinThreads();
+    Map<String, INDArray> feed = feed(batch);
+    for (Map.Entry<String, long[]> d : graph.dropouts().entrySet()) {
+      feed.put(d.getKey(), dropoutMask(batch.size(), d.getValue(), graph.dropoutRate(d.getKey())));
+    }
+    List<String> outputs = new ArrayList<>();
+    outputs.add(LOSS_TRAIN);
+    for (NamedGraph.BatchStats b : graph.batchStats()) {
+      outputs.add(b.mean());
+      outputs.add(b.variance());
+    }
+    List<String> toTrain = trainable.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+    OutAndGrad result = sd.calculateGradientsAndOutputs(feed, outputs, toTrain);
+    float loss = result.getOutputs().get(LOSS_TRAIN).getFloat(0);
+    if (!Float.isFinite(loss)) {
+      return Float.NaN;
+    }
+    Map<String, INDArray> gradients = result.getGradients();
+    clip(gradients);
+    for (String name : toTrain) {
+      INDArray g = gradients.get(name);
+      if (g != null) {
+        optimizer.update(name, graph.parameters().get(name).getArr(), g, lr);
+      }
+    }
+    updateRunningStatistics(result.getOutputs(), batch.size());
+    return loss;
+  }
+
+  /** Scales all gradients so their global L2 norm is at most the configured clip. */
+  private void clip(Map<String, INDArray> gradients) {
+    if (training.gradientClip() <= 0) {
+      return;
+    }
+    double squares = 0;
+    for (INDArray g : gradients.values()) {
+      double n = g.norm2Number().doubleValue();
+      squares += n * n;
+    }
+    double norm = Math.sqrt(squares);
+    if (norm > training.gradientClip()) {
+      double scale = training.gradientClip() / (norm + 1e-6);
+      gradients.values().forEach(g -> g.muli(scale));
+    }
+  }
+
+  /** running = (1 - momentum) running + momentum batch, with the unbiased batch variance (PyTorch). */
+  private void updateRunningStatistics(Map<String, INDArray> outputs, int batchSize) {
+    for (NamedGraph.BatchStats b : graph.batchStats()) {
+      long n = b.valuesPerSample() * batchSize;
+      INDArray mean = graph.buffers().get(b.prefix() + ".running_mean").getArr();
+      INDArray var = graph.buffers().get(b.prefix() + ".running_var").getArr();
+      mean.muli(1 - BN_MOMENTUM).addi(outputs.get(b.mean()).mul(BN_MOMENTUM));
+      double unbias = n > 1 ? (double) n / (n - 1) : 1;
+      var.muli(1 - BN_MOMENTUM).addi(outputs.get(b.variance()).mul(BN_MOMENTUM * unbias));
+    }
+  }
+
+  private INDArray dropoutMask(int batchSize, long[] perSample, double rate) {
+    long[] shape = new long[perSample.length + 1];
+    shape[0] = batchSize;
+    System.arraycopy(perSample, 0, shape, 1, perSample.length);
+    long n = 1;
+    for (long s : shape) {
+      n *= s;
+    }
+    float keep = (float) (1 / (1 - rate));
+    float[] mask = new float[Math.toIntExact(n)];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = random.nextDouble() < rate ? 0f : keep;
+    }
+    return Nd4j.create(mask, shape, 'c');
+  }
+
+  @Override
+  public float evaluateLoss(Batch batch) {
+    pinThreads();
+    return sd.output(feed(batch), LOSS_EVAL).get(LOSS_EVAL).getFloat(0);
+  }
+
+  @Override
+  public Map<String, Double> diagnostics() {
+    return Map.copyOf(diagnostics);
+  }
+
+  @Override
+  public float[][] outputs(Batch batch) {
+    pinThreads();
+    INDArray out = sd.output(Map.of(INPUT, input(batch)), OUTPUT).get(OUTPUT);
+    int n = batch.size();
+    float[] flat = out.dup('c').data().asFloat();
+    int per = flat.length / n;
+    float[][] result = new float[n][];
+    for (int i = 0; i < n; i++) {
+      result[i] = Arrays.copyOfRange(flat, i * per, (i + 1) * per);
+    }
+    return result;
+  }
+
+  @Override
+  public float[][] predict(Batch batch) {
+    float[][] raw = outputs(batch);
+    switch (head.type()) {
+      case CLASSIFY -> {
+        for (float[] logits : raw) {
+          softmaxInPlace(logits);
+        }
+        return raw;
+      }
+      case REGRESS -> {
+        return raw;
+      }
+      case SEGMENT -> {
+        int k = head.outputs();
+        int voxels = head.voxels();
+        float[][] labels = new float[raw.length][voxels];
+        for (int i = 0; i < raw.length; i++) {
+          for (int v = 0; v < voxels; v++) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
+              if (raw[i][c * voxels + v] > raw[i][best * voxels + v]) {
+                best = c;
+              }
+            }
+            labels[i][v] = best;
+          }
+        }
+        return labels;
+      }
+      default -> throw new IllegalStateException(head.type().id());
+    }
+  }
+
+  private static void softmaxInPlace(float[] x) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : x) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.exp(x[i] - max);
+      sum += x[i];
+    }
+    for (int i = 0; i < x.length; i++) {
+      x[i] /= sum;
+    }
+  }
+
+  private INDArray input(Batch b) {
+    int[] s = head.inputShape();
+    return Nd4j.create(b.images(), new long[] {b.size(), head.inputChannels(), s[0], s[1], s[2]}, 'c');
+  }
+
+  private Map<String, INDArray> feed(Batch b) {
+    Map<String, INDArray> feed = new HashMap<>();
+    feed.put(INPUT, input(b));
+    if (b.hasTargets()) {
+      feed.put("target", targets(b));
+    }
+    return feed;
+  }
+
+  /** Targets as the losses take them: one-hot classes, values, one-hot voxel classes. */
+  private INDArray targets(Batch b) {
+    int k = head.outputs();
+    int n = b.size();
+    return switch (head.type()) {
+      case CLASSIFY -> {
+        float[] oneHot = new float[n * k];
+        for (int i = 0; i < n; i++) {
+          oneHot[i * k + b.classes()[i]] = 1f;
+        }
+        yield Nd4j.create(oneHot, new long[] {n, k}, 'c');
+      }
+      case REGRESS -> Nd4j.create(b.values(), new long[] {n}, 'c');
+      case SEGMENT -> {
+        int voxels = head.voxels();
+        int[] s = head.inputShape();
+        float[] oneHot = new float[n * k * voxels];
+        for (int i = 0; i < n; i++) {
+          for (int v = 0; v < voxels; v++) {
+            oneHot[(i * k + b.voxelClasses()[i * voxels + v]) * voxels + v] = 1f;
+          }
+        }
+        yield Nd4j.create(oneHot, new long[] {n, k, s[0], s[1], s[2]}, 'c');
+      }
+      default -> throw new IllegalStateException(head.type().id());
+    };
+  }
+
+  /** Parameters, then buffers: everything a checkpoint holds. */
+  private Map<String, SDVariable> all() {
+    Map<String, SDVariable> out = new LinkedHashMap<>(graph.parameters());
+    out.putAll(graph.buffers());
+    return out;
+  }
+
+  @Override
+  public List<Tensor> exportWeights() {
+    List<Tensor> out = new ArrayList<>();
+    all().forEach((name, v) -> out.add(Optimizer.tensor(name, v.getArr())));
+    return out;
+  }
+
+  @Override
+  public ImportReport importWeights(List<Tensor> weights, boolean strict) {
+    Map<String, SDVariable> all = all();
+    Map<String, Tensor> given = new LinkedHashMap<>();
+    weights.forEach(t -> given.put(t.name(), t));
+    List<String> missing = all.keySet().stream().filter(n -> !given.containsKey(n)).toList();
+    List<String> unexpected = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<String> loaded = new ArrayList<>();
+    for (Tensor t : weights) {
+      SDVariable v = all.get(t.name());
+      if (v == null) {
+        unexpected.add(t.name());
+      } else if (!Arrays.equals(v.getArr().shape(), t.shape())) {
+        problems.add(t.name() + " has shape " + Arrays.toString(t.shape()) + ", the model needs " + Arrays.toString(v.getArr().shape()));
+      } else {
+        loaded.add(t.name());
+      }
+    }
+    if (strict) {
+      missing.forEach(m -> problems.add("missing " + m));
+      unexpected.forEach(u -> problems.add("unexpected " + u));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("weights do not fit " + spec.id() + " " + head + ": " + String.join("; ", problems));
+    }
+    for (String name : loaded) {
+      Tensor t = given.get(name);
+      all.get(name).getArr().assign(Nd4j.create(t.data(), t.shape(), 'c'));
+    }
+    return new ImportReport(loaded, missing, unexpected);
+  }
+
+  @Override
+  public void save(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Safetensors.write(folder.resolve(WEIGHTS_FILE), exportWeights(), Map.of("model", spec.id(), "head", head.toString(), "backend", Dl4jBackend.ID));
+  }
+
+  @Override
+  public void load(Path folder) throws IOException {
+    importWeights(Safetensors.read(folder.resolve(WEIGHTS_FILE)).tensors());
+  }
+
+  @Override
+  public void reseed(long seed) {
+    random = new SplittableRandom(seed);
+  }
+
+  @Override
+  public List<Tensor> exportTrainingState() {
+    return optimizer.export();
+  }
+
+  @Override
+  public void importTrainingState(List<Tensor> state) {
+    optimizer.restore(state);
+  }
+
+  @Override
+  public void close() {
+    // free native memory now rather than when the collector gets to it
+    all().values().forEach(v -> v.getArr().close());
+    optimizer.close();
+  }
+}

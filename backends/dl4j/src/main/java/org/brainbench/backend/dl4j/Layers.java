@@ -1,0 +1,152 @@
+package org.brainbench.backend.dl4j;
+
+import org.brainbench.backend.dl4j.NamedGraph.Init;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling3D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv3DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling3DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.enums.WeightsFormat;
+
+/**
+ * The building blocks of every model on one branch (training or inference) of a {@link
+ * NamedGraph}, with PyTorch's semantics and parameter layouts: convolution weights are stored
+ * O x I x k... and permuted to SameDiff's layout inside the graph, linear weights are out x in,
+ * batch norm is eps 1e-5 with momentum 0.1 (written from mean and variance ops, because SameDiff's
+ * batchNorm op cannot be trained in 1.0.0-M2.1 and DL4J's layer rejects rank-5 input).
+ */
+final class Layers {
+  static final double BN_EPS = 1e-5;
+
+  final NamedGraph graph;
+  final SameDiff sd;
+  /** Training branch: batch statistics and dropout; otherwise running statistics, no dropout. */
+  final boolean training;
+
+  Layers(NamedGraph graph, boolean training) {
+    this.graph = graph;
+    this.sd = graph.sd;
+    this.training = training;
+  }
+
+  /** 3D convolution, NCDHW, cubic kernel, zero padding {@code padding}, optional bias. */
+  SDVariable conv3d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
+    SDVariable w = graph.parameter(prefix + ".weight", Init.HE, in * kernel * kernel * kernel, out, in, kernel, kernel, kernel);
+    Conv3DConfig config = Conv3DConfig.builder()
+        .kD(kernel).kH(kernel).kW(kernel)
+        .sD(stride).sH(stride).sW(stride)
+        .pD(padding).pH(padding).pW(padding)
+        .dD(1).dH(1).dW(1)
+        .biasUsed(bias)
+        .paddingMode(PaddingMode.VALID)
+        .dataFormat(Conv3DConfig.NCDHW)
+        .build();
+    SDVariable kdhwio = w.permute(2, 3, 4, 1, 0); // SameDiff's conv3d takes [kD, kH, kW, in, out]
+    if (bias) {
+      SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
+      return sd.cnn().conv3d(x, kdhwio, b, config);
+    }
+    return sd.cnn().conv3d(x, kdhwio, config);
+  }
+
+  /** 2D convolution, NCHW, square kernel, weights O x I x kH x kW as PyTorch stores them. */
+  SDVariable conv2d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
+    SDVariable w = graph.parameter(prefix + ".weight", Init.HE, in * kernel * kernel, out, in, kernel, kernel);
+    Conv2DConfig config = Conv2DConfig.builder()
+        .kH(kernel).kW(kernel)
+        .sH(stride).sW(stride)
+        .pH(padding).pW(padding)
+        .dH(1).dW(1)
+        .paddingMode(PaddingMode.VALID)
+        .dataFormat(Conv2DConfig.NCHW)
+        .weightsFormat(WeightsFormat.OIYX)
+        .build();
+    if (bias) {
+      SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
+      return sd.cnn().conv2d(x, w, b, config);
+    }
+    return sd.cnn().conv2d(x, w, config);
+  }
+
+  /**
+   * Batch norm over every axis but the channel axis 1 (any rank), as PyTorch's BatchNormNd:
+   * training normalises with the batch's biased variance and records the batch statistics so the
+   * model can update the running mean and (unbiased) variance after the step.
+   */
+  SDVariable batchNorm(String prefix, SDVariable x, long channels, int rank, long valuesPerSample) {
+    long[] bcast = new long[rank];
+    java.util.Arrays.fill(bcast, 1);
+    bcast[1] = channels;
+    int[] axes = new int[rank - 1];
+    axes[0] = 0;
+    for (int a = 2; a < rank; a++) {
+      axes[a - 1] = a;
+    }
+    SDVariable gamma = graph.parameter(prefix + ".weight", Init.ONES, 0, channels).reshape(bcast);
+    SDVariable beta = graph.parameter(prefix + ".bias", Init.ZEROS, 0, channels).reshape(bcast);
+    SDVariable mean;
+    SDVariable variance;
+    if (training) {
+      mean = x.mean(true, axes);
+      SDVariable centred = x.sub(mean);
+      variance = centred.mul(centred).mean(true, axes);
+      graph.addBatchStats(prefix, sd.identity(graph.unique(prefix + ".batch_mean"), mean.reshape(channels)),
+          sd.identity(graph.unique(prefix + ".batch_var"), variance.reshape(channels)), valuesPerSample);
+      return centred.mul(variance.add(BN_EPS).pow(-0.5).mul(gamma)).add(beta);
+    }
+    mean = graph.buffer(prefix + ".running_mean", 0f, channels).reshape(bcast);
+    variance = graph.buffer(prefix + ".running_var", 1f, channels).reshape(bcast);
+    return x.sub(mean).mul(variance.add(BN_EPS).pow(-0.5).mul(gamma)).add(beta);
+  }
+
+  SDVariable relu(SDVariable x) {
+    return sd.nn().relu(x, 0);
+  }
+
+  /** Max pooling 2x2x2, stride 2, NCDHW. */
+  SDVariable maxPool3d(SDVariable x, int size) {
+    Pooling3DConfig config = Pooling3DConfig.builder()
+        .kD(size).kH(size).kW(size)
+        .sD(size).sH(size).sW(size)
+        .pD(0).pH(0).pW(0)
+        .dD(1).dH(1).dW(1)
+        .type(Pooling3D.Pooling3DType.MAX)
+        .isSameMode(false)
+        .isNCDHW(true)
+        .build();
+    return sd.cnn().maxPooling3d(x, config);
+  }
+
+  /** Max pooling, NCHW, square window. */
+  SDVariable maxPool2d(SDVariable x, int size, int stride, int padding) {
+    Pooling2DConfig config = Pooling2DConfig.builder()
+        .kH(size).kW(size)
+        .sH(stride).sW(stride)
+        .pH(padding).pW(padding)
+        .dH(1).dW(1)
+        .type(Pooling2D.Pooling2DType.MAX)
+        .paddingMode(PaddingMode.VALID)
+        .isNHWC(false)
+        .build();
+    return sd.cnn().maxPooling2d(x, config);
+  }
+
+  /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in. */
+  SDVariable linear(String prefix, SDVariable x, long in, long out, Init init) {
+    SDVariable w = graph.parameter(prefix + ".weight", init, in, out, in);
+    SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
+    return sd.mmul(x, w, false, true, false).add(b);
+  }
+
+  /** Inverted dropout with a mask the model draws (training branch only). */
+  SDVariable dropout(SDVariable x, double rate, long... shapeWithoutBatch) {
+    if (!training || rate <= 0) {
+      return x;
+    }
+    return x.mul(graph.dropoutMask(rate, shapeWithoutBatch));
+  }
+}

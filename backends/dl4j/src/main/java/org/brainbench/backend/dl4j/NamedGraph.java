@@ -1,0 +1,146 @@
+package org.brainbench.backend.dl4j;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A SameDiff graph whose variables carry brainbench's neutral names ({@code blocks.0.conv.weight},
+ * PyTorch layouts), so weights move between backends and PyTorch checkpoints unchanged.
+ *
+ * <p>Every model is written once as a forward function and built twice into the same graph: a
+ * training branch (batch statistics, dropout) and an inference branch (running statistics, no
+ * dropout). Both read the same variables: {@link #parameter} creates a variable on first use and
+ * returns it afterwards. Initial values are drawn from a seeded Java generator, so they do not
+ * depend on ND4J's global random state.
+ */
+final class NamedGraph {
+  /** How a weight is initialised (the same kinds as the DJL backend). */
+  enum Init {
+    /** He normal, fan in: convolutions and linear layers of CNNs. */
+    HE,
+    /** Normal with sd 0.02, truncated at 2 sd (timm): Transformer weights, tokens, positions. */
+    TRUNC_NORMAL,
+    ZEROS,
+    ONES
+  }
+
+  /** A batch norm's batch statistics, fetched after a training step to update its running statistics. */
+  record BatchStats(String prefix, String mean, String variance, long valuesPerSample) {}
+
+  final SameDiff sd = SameDiff.create();
+  private final Map<String, SDVariable> parameters = new LinkedHashMap<>();
+  private final Map<String, SDVariable> buffers = new LinkedHashMap<>();
+  private final List<BatchStats> batchStats = new ArrayList<>();
+  private final Map<String, long[]> dropouts = new LinkedHashMap<>();
+  private final Map<String, Double> dropoutRates = new LinkedHashMap<>();
+  private final RandomGenerator init;
+  private int unique;
+
+  NamedGraph(RandomGenerator init) {
+    this.init = init;
+  }
+
+  /** The trainable tensor with this name, created (with this shape and initialisation) on first use. */
+  SDVariable parameter(String name, Init kind, long fanIn, long... shape) {
+    SDVariable v = parameters.get(name);
+    if (v == null) {
+      if (buffers.containsKey(name)) {
+        throw new IllegalStateException("duplicate name " + name);
+      }
+      v = sd.var(name, initial(kind, fanIn, shape));
+      parameters.put(name, v);
+    }
+    return v;
+  }
+
+  /** A state tensor (batch-norm running statistics): saved and exchanged, never trained. */
+  SDVariable buffer(String name, float fill, long... shape) {
+    SDVariable v = buffers.get(name);
+    if (v == null) {
+      v = sd.var(name, Nd4j.valueArrayOf(shape, fill, DataType.FLOAT));
+      buffers.put(name, v);
+    }
+    return v;
+  }
+
+  private INDArray initial(Init kind, long fanIn, long[] shape) {
+    return switch (kind) {
+      case ZEROS -> Nd4j.zeros(DataType.FLOAT, shape);
+      case ONES -> Nd4j.ones(DataType.FLOAT, shape);
+      case HE -> gaussian(shape, Math.sqrt(2.0 / fanIn), Double.POSITIVE_INFINITY);
+      case TRUNC_NORMAL -> gaussian(shape, 0.02, 2);
+    };
+  }
+
+  private INDArray gaussian(long[] shape, double sd, double truncateAtSd) {
+    long n = 1;
+    for (long s : shape) {
+      n *= s;
+    }
+    float[] values = new float[Math.toIntExact(n)];
+    for (int i = 0; i < values.length; i++) {
+      double g;
+      do {
+        g = init.nextGaussian();
+      } while (Math.abs(g) > truncateAtSd);
+      values[i] = (float) (g * sd);
+    }
+    return Nd4j.create(values, shape, 'c');
+  }
+
+  /**
+   * Records a batch norm's statistics outputs of the training branch; {@code valuesPerSample} is
+   * how many values of one channel each sample of the batch contributes (for the unbiased variance).
+   */
+  void addBatchStats(String prefix, SDVariable mean, SDVariable variance, long valuesPerSample) {
+    batchStats.add(new BatchStats(prefix, mean.name(), variance.name(), valuesPerSample));
+  }
+
+  /**
+   * A dropout mask placeholder of the training branch: the model fills it with 0 and 1/(1-rate)
+   * from its own seeded generator at each step (so dropout is reproducible and resumable).
+   */
+  SDVariable dropoutMask(double rate, long... shapeWithoutBatch) {
+    String name = "dropout_mask_" + dropouts.size();
+    long[] shape = new long[shapeWithoutBatch.length + 1];
+    shape[0] = -1;
+    System.arraycopy(shapeWithoutBatch, 0, shape, 1, shapeWithoutBatch.length);
+    dropouts.put(name, shapeWithoutBatch);
+    dropoutRates.put(name, rate);
+    return sd.placeHolder(name, DataType.FLOAT, shape);
+  }
+
+  /** A fresh name for an intermediate result. */
+  String unique(String base) {
+    return base + "_" + unique++;
+  }
+
+  Map<String, SDVariable> parameters() {
+    return parameters;
+  }
+
+  Map<String, SDVariable> buffers() {
+    return buffers;
+  }
+
+  List<BatchStats> batchStats() {
+    return batchStats;
+  }
+
+  /** Dropout placeholders with their per-sample shape. */
+  Map<String, long[]> dropouts() {
+    return dropouts;
+  }
+
+  double dropoutRate(String placeholder) {
+    return dropoutRates.get(placeholder);
+  }
+}

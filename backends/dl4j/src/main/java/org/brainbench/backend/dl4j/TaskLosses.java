@@ -1,0 +1,68 @@
+package org.brainbench.backend.dl4j;
+
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.training.RegressionLoss;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The loss of each supervised task, the same definitions as the DJL backend's {@code TaskLoss}:
+ * cross-entropy (classify); L1 or squared error on the standardised value (regress); voxel
+ * cross-entropy plus soft Dice loss over the foreground classes, smoothing 1e-5 (segment). Class
+ * targets arrive one-hot (the model encodes them), so every loss is plain arithmetic.
+ */
+final class TaskLosses {
+  private static final double DICE_SMOOTH = 1e-5;
+
+  private TaskLosses() {}
+
+  /** The target placeholder for this head: one-hot N x K, values N, or one-hot voxels N x K x D x H x W. */
+  static SDVariable target(SameDiff sd, TaskHead head) {
+    int[] s = head.inputShape();
+    return switch (head.type()) {
+      case CLASSIFY -> sd.placeHolder("target", DataType.FLOAT, -1, head.outputs());
+      case REGRESS -> sd.placeHolder("target", DataType.FLOAT, -1);
+      case SEGMENT -> sd.placeHolder("target", DataType.FLOAT, -1, head.outputs(), s[0], s[1], s[2]);
+      case PRETRAIN -> throw new IllegalArgumentException("pre-training has no targets");
+    };
+  }
+
+  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SDVariable out, SDVariable target) {
+    return switch (head.type()) {
+      case CLASSIFY -> sd.identity(name, logSoftmax(sd, out, 1).mul(target).sum(1).neg().mean());
+      case REGRESS -> {
+        SDVariable diff = out.reshape(-1).sub(target);
+        yield sd.identity(name, regression == RegressionLoss.L1 ? sd.math().abs(diff).mean() : diff.mul(diff).mean());
+      }
+      case SEGMENT -> sd.identity(name, segmentation(sd, head, out, target));
+      case PRETRAIN -> throw new IllegalArgumentException("pre-training has its own loss");
+    };
+  }
+
+  /**
+   * log softmax along an axis, written out: SameDiff 1.0.0-M2.1's LogSoftMax op with an explicit
+   * dimension fails when its gradient is created ("Error setting property").
+   */
+  static SDVariable logSoftmax(SameDiff sd, SDVariable x, int axis) {
+    SDVariable shifted = x.sub(x.max(true, axis));
+    return shifted.sub(sd.math().log(sd.math().exp(shifted).sum(true, axis)));
+  }
+
+  private static SDVariable segmentation(SameDiff sd, TaskHead head, SDVariable logits, SDVariable oneHot) {
+    int k = head.outputs();
+    SDVariable logProb = logSoftmax(sd, logits, 1);
+    SDVariable ce = logProb.mul(oneHot).sum(1).neg().mean();
+    SDVariable prob = sd.math().exp(logProb);
+    SDVariable intersection = prob.mul(oneHot).sum(0, 2, 3, 4);
+    SDVariable total = prob.sum(0, 2, 3, 4).add(oneHot.sum(0, 2, 3, 4));
+    SDVariable dice = intersection.mul(2).add(DICE_SMOOTH).div(total.add(DICE_SMOOTH));
+    float[] foreground = new float[k];
+    for (int c = 1; c < k; c++) {
+      foreground[c] = 1f / (k - 1);
+    }
+    SDVariable meanForegroundDice = dice.mul(sd.constant(Nd4j.create(foreground))).sum();
+    return ce.add(meanForegroundDice.rsub(1));
+  }
+}
