@@ -9,6 +9,7 @@ import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.Cnn3dSpec;
 import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.SliceCnnSpec;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.TrainingConfig;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,7 +46,7 @@ public final class Dl4jBackend implements Backend {
 
   @Override
   public Set<String> supportedModels() {
-    return Set.of(Cnn3dSpec.ID);
+    return Set.of(Cnn3dSpec.ID, SliceCnnSpec.ID);
   }
 
   @Override
@@ -58,6 +59,8 @@ public final class Dl4jBackend implements Backend {
     ModelGraph graph;
     if (spec instanceof Cnn3dSpec cnn) {
       graph = new Cnn3dGraph(cnn, head);
+    } else if (spec instanceof SliceCnnSpec slice) {
+      graph = new SliceCnnGraph(slice, head);
     } else {
       throw new IllegalArgumentException("the DL4J backend cannot build " + spec.id() + " yet");
     }

@@ -53,7 +53,7 @@ final class Layers {
     return sd.cnn().conv3d(x, kdhwio, config);
   }
 
-  /** 2D convolution, NCHW, square kernel, weights O x I x kH x kW as PyTorch stores them. */
+  /** 2D convolution, NCHW, square kernel, weights stored O x I x kH x kW as PyTorch does. */
   SDVariable conv2d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
     SDVariable w = graph.parameter(prefix + ".weight", Init.HE, in * kernel * kernel, out, in, kernel, kernel);
     Conv2DConfig config = Conv2DConfig.builder()
@@ -63,13 +63,15 @@ final class Layers {
         .dH(1).dW(1)
         .paddingMode(PaddingMode.VALID)
         .dataFormat(Conv2DConfig.NCHW)
-        .weightsFormat(WeightsFormat.OIYX)
+        .weightsFormat(WeightsFormat.YXIO)
         .build();
+    // permuted in the graph: conv2d_bp in 1.0.0-M2.1 ignores WeightsFormat.OIYX and fails
+    SDVariable yxio = w.permute(2, 3, 1, 0);
     if (bias) {
       SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
-      return sd.cnn().conv2d(x, w, b, config);
+      return sd.cnn().conv2d(x, yxio, b, config);
     }
-    return sd.cnn().conv2d(x, w, config);
+    return sd.cnn().conv2d(x, yxio, config);
   }
 
   /**
