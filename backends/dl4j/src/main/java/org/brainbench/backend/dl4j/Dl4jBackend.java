@@ -8,6 +8,7 @@ import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.Cnn3dSpec;
+import org.brainbench.api.model.MedicalTransformerSpec;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.SliceCnnSpec;
 import org.brainbench.api.model.TaskHead;
@@ -46,7 +47,7 @@ public final class Dl4jBackend implements Backend {
 
   @Override
   public Set<String> supportedModels() {
-    return Set.of(Cnn3dSpec.ID, SliceCnnSpec.ID);
+    return Set.of(Cnn3dSpec.ID, SliceCnnSpec.ID, MedicalTransformerSpec.ID);
   }
 
   @Override
@@ -59,6 +60,8 @@ public final class Dl4jBackend implements Backend {
     ModelGraph graph;
     if (spec instanceof Cnn3dSpec cnn) {
       graph = new Cnn3dGraph(cnn, head);
+    } else if (spec instanceof MedicalTransformerSpec mt) {
+      graph = new MedicalTransformerGraph(mt, head);
     } else if (spec instanceof SliceCnnSpec slice) {
       graph = new SliceCnnGraph(slice, head);
     } else {

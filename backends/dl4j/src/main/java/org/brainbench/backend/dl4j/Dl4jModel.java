@@ -40,6 +40,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   private static final String OUTPUT = "output";
   private static final String LOSS_TRAIN = "loss_train";
   private static final String LOSS_EVAL = "loss_eval";
+  private static final String MASK = "mask";
+  private static final String EMBEDDING_STD = "embedding_std";
   private static final double BN_MOMENTUM = 0.1;
 
   private final ModelSpec spec;
@@ -51,6 +53,10 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   private final int threads;
   private final Map<String, Boolean> trainable = new LinkedHashMap<>();
   private final Map<String, Double> diagnostics = new LinkedHashMap<>();
+  private final long maskedTokens;
+  private final Map<String, String> momentumPairs;
+  private final double momentum;
+  private final double maskRatio;
   private SplittableRandom random;
 
   Dl4jModel(ModelSpec spec, TaskHead head, TrainingConfig training, ModelGraph model, long seed, int threads) {
@@ -63,11 +69,28 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     this.sd = graph.sd;
     int[] s = head.inputShape();
     SDVariable input = sd.placeHolder(INPUT, DataType.FLOAT, -1, head.inputChannels(), s[0], s[1], s[2]);
-    SDVariable trainOut = model.forward(new Layers(graph, true), input);
-    SDVariable evalOut = sd.identity(OUTPUT, model.forward(new Layers(graph, false), input));
-    SDVariable target = TaskLosses.target(sd, head);
-    TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), trainOut, target);
-    TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), evalOut, target);
+    if (head.type() == TaskType.PRETRAIN) {
+      maskedTokens = model.maskedTokens();
+      SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, -1, maskedTokens);
+      ModelGraph.Pretraining train = model.pretrain(new Layers(graph, true), input, mask);
+      ModelGraph.Pretraining eval = model.pretrain(new Layers(graph, false), input, mask);
+      sd.identity(LOSS_TRAIN, train.loss());
+      sd.identity(EMBEDDING_STD, train.embeddingStd());
+      sd.identity(LOSS_EVAL, eval.loss());
+      sd.identity(OUTPUT, eval.prediction());
+    } else {
+      maskedTokens = 0;
+      SDVariable trainOut = model.forward(new Layers(graph, true), input);
+      SDVariable evalOut = sd.identity(OUTPUT, model.forward(new Layers(graph, false), input));
+      SDVariable target = TaskLosses.target(sd, head);
+      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), trainOut, target);
+      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), evalOut, target);
+    }
+    momentumPairs = model.momentumPairs(graph);
+    momentum = model.momentum();
+    maskRatio = model.maskRatio();
+    // the momentum copy starts as a copy of the online weights
+    momentumPairs.forEach((copy, online) -> all().get(copy).getArr().assign(all().get(online).getArr()));
     sd.setLossVariables(LOSS_TRAIN);
     QuietStdout.run(sd::createGradFunction);
     graph.parameters().keySet().forEach(name -> trainable.put(name, true));
@@ -120,6 +143,9 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     }
     List<String> outputs = new ArrayList<>();
     outputs.add(LOSS_TRAIN);
+    if (maskedTokens > 0) {
+      outputs.add(EMBEDDING_STD);
+    }
     for (NamedGraph.BatchStats b : graph.batchStats()) {
       outputs.add(b.mean());
       outputs.add(b.variance());
@@ -139,7 +165,20 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
       }
     }
     updateRunningStatistics(result.getOutputs(), batch.size());
+    if (maskedTokens > 0) {
+      diagnostics.put("embeddingStd", (double) result.getOutputs().get(EMBEDDING_STD).getFloat(0));
+    }
+    updateMomentumCopy();
     return loss;
+  }
+
+  /** copy = m copy + (1 - m) online, for every (momentum copy, online) pair. */
+  private void updateMomentumCopy() {
+    if (momentumPairs.isEmpty()) {
+      return;
+    }
+    Map<String, SDVariable> all = all();
+    momentumPairs.forEach((copy, online) -> all.get(copy).getArr().muli(momentum).addi(all.get(online).getArr().mul(1 - momentum)));
   }
 
   /** Scales all gradients so their global L2 norm is at most the configured clip. */
@@ -169,6 +208,15 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
       double unbias = n > 1 ? (double) n / (n - 1) : 1;
       var.muli(1 - BN_MOMENTUM).addi(outputs.get(b.variance()).mul(BN_MOMENTUM * unbias));
     }
+  }
+
+  /** Which tokens pre-training hides: each with probability maskRatio, from the model's seeded generator. */
+  private INDArray tokenMask(int batchSize) {
+    float[] mask = new float[Math.toIntExact(batchSize * maskedTokens)];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = random.nextDouble() < maskRatio ? 1f : 0f;
+    }
+    return Nd4j.create(mask, new long[] {batchSize, maskedTokens}, 'c');
   }
 
   private INDArray dropoutMask(int batchSize, long[] perSample, double rate) {
@@ -201,7 +249,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   @Override
   public float[][] outputs(Batch batch) {
     pinThreads();
-    INDArray out = sd.output(Map.of(INPUT, input(batch)), OUTPUT).get(OUTPUT);
+    INDArray out = sd.output(feed(batch), OUTPUT).get(OUTPUT);
     int n = batch.size();
     float[] flat = out.dup('c').data().asFloat();
     int per = flat.length / n;
@@ -271,6 +319,9 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     feed.put(INPUT, input(b));
     if (b.hasTargets()) {
       feed.put("target", targets(b));
+    }
+    if (maskedTokens > 0) {
+      feed.put(MASK, tokenMask(b.size()));
     }
     return feed;
   }

@@ -27,15 +27,28 @@ final class Layers {
   /** Training branch: batch statistics and dropout; otherwise running statistics, no dropout. */
   final boolean training;
 
+  /** Weights become buffers (not trained, exported): for a momentum copy of an encoder. */
+  final boolean weightsAsBuffers;
+
   Layers(NamedGraph graph, boolean training) {
+    this(graph, training, false);
+  }
+
+  Layers(NamedGraph graph, boolean training, boolean weightsAsBuffers) {
     this.graph = graph;
     this.sd = graph.sd;
     this.training = training;
+    this.weightsAsBuffers = weightsAsBuffers;
+  }
+
+  /** A weight of this branch: a parameter, or a buffer for a momentum copy. */
+  SDVariable parameter(String name, Init kind, long fanIn, long... shape) {
+    return weightsAsBuffers ? graph.buffer(name, kind, fanIn, shape) : graph.parameter(name, kind, fanIn, shape);
   }
 
   /** 3D convolution, NCDHW, cubic kernel, zero padding {@code padding}, optional bias. */
   SDVariable conv3d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
-    SDVariable w = graph.parameter(prefix + ".weight", Init.HE, in * kernel * kernel * kernel, out, in, kernel, kernel, kernel);
+    SDVariable w = parameter(prefix + ".weight", Init.HE, in * kernel * kernel * kernel, out, in, kernel, kernel, kernel);
     Conv3DConfig config = Conv3DConfig.builder()
         .kD(kernel).kH(kernel).kW(kernel)
         .sD(stride).sH(stride).sW(stride)
@@ -47,7 +60,7 @@ final class Layers {
         .build();
     SDVariable kdhwio = w.permute(2, 3, 4, 1, 0); // SameDiff's conv3d takes [kD, kH, kW, in, out]
     if (bias) {
-      SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
+      SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);
       return sd.cnn().conv3d(x, kdhwio, b, config);
     }
     return sd.cnn().conv3d(x, kdhwio, config);
@@ -55,7 +68,7 @@ final class Layers {
 
   /** 2D convolution, NCHW, square kernel, weights stored O x I x kH x kW as PyTorch does. */
   SDVariable conv2d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
-    SDVariable w = graph.parameter(prefix + ".weight", Init.HE, in * kernel * kernel, out, in, kernel, kernel);
+    SDVariable w = parameter(prefix + ".weight", Init.HE, in * kernel * kernel, out, in, kernel, kernel);
     Conv2DConfig config = Conv2DConfig.builder()
         .kH(kernel).kW(kernel)
         .sH(stride).sW(stride)
@@ -68,7 +81,7 @@ final class Layers {
     // permuted in the graph: conv2d_bp in 1.0.0-M2.1 ignores WeightsFormat.OIYX and fails
     SDVariable yxio = w.permute(2, 3, 1, 0);
     if (bias) {
-      SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
+      SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);
       return sd.cnn().conv2d(x, yxio, b, config);
     }
     return sd.cnn().conv2d(x, yxio, config);
@@ -88,8 +101,8 @@ final class Layers {
     for (int a = 2; a < rank; a++) {
       axes[a - 1] = a;
     }
-    SDVariable gamma = graph.parameter(prefix + ".weight", Init.ONES, 0, channels).reshape(bcast);
-    SDVariable beta = graph.parameter(prefix + ".bias", Init.ZEROS, 0, channels).reshape(bcast);
+    SDVariable gamma = parameter(prefix + ".weight", Init.ONES, 0, channels).reshape(bcast);
+    SDVariable beta = parameter(prefix + ".bias", Init.ZEROS, 0, channels).reshape(bcast);
     SDVariable mean;
     SDVariable variance;
     if (training) {
@@ -139,8 +152,8 @@ final class Layers {
 
   /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in. */
   SDVariable linear(String prefix, SDVariable x, long in, long out, Init init) {
-    SDVariable w = graph.parameter(prefix + ".weight", init, in, out, in);
-    SDVariable b = graph.parameter(prefix + ".bias", Init.ZEROS, 0, out);
+    SDVariable w = parameter(prefix + ".weight", init, in, out, in);
+    SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);
     return sd.mmul(x, w, false, true, false).add(b);
   }
 

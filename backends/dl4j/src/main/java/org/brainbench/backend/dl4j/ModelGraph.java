@@ -1,5 +1,6 @@
 package org.brainbench.backend.dl4j;
 
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** A model's forward function, built once per branch (training, inference) into a {@link NamedGraph}. */
@@ -9,4 +10,37 @@ interface ModelGraph {
    * voxel logits N x K x D x H x W (segment).
    */
   SDVariable forward(Layers layers, SDVariable input);
+
+  /** Self-supervised pre-training, for models that have an objective of their own. */
+  default Pretraining pretrain(Layers layers, SDVariable input, SDVariable mask) {
+    throw new UnsupportedOperationException("no pre-training objective");
+  }
+
+  /** Tokens per sample that the pre-training mask covers. */
+  default long maskedTokens() {
+    throw new UnsupportedOperationException("no pre-training objective");
+  }
+
+  /** The share of tokens the pre-training mask hides. */
+  default double maskRatio() {
+    return 0;
+  }
+
+  /** Pairs (momentum copy buffer, online parameter or buffer) updated as target = m target + (1 - m) online after each step. */
+  default Map<String, String> momentumPairs(NamedGraph graph) {
+    return Map.of();
+  }
+
+  default double momentum() {
+    return 0;
+  }
+
+  /**
+   * What a pre-training branch computes.
+   *
+   * @param loss the objective (scalar)
+   * @param prediction the model's predictions for the tokens (its inference output)
+   * @param embeddingStd the spread of the embeddings across tokens (diagnostic), or null
+   */
+  record Pretraining(SDVariable loss, SDVariable prediction, SDVariable embeddingStd) {}
 }

@@ -71,6 +71,19 @@ final class NamedGraph {
     return v;
   }
 
+  /** A state tensor with an initialisation (a momentum encoder's weights): saved, never trained. */
+  SDVariable buffer(String name, Init kind, long fanIn, long... shape) {
+    SDVariable v = buffers.get(name);
+    if (v == null) {
+      if (parameters.containsKey(name)) {
+        throw new IllegalStateException("duplicate name " + name);
+      }
+      v = sd.var(name, initial(kind, fanIn, shape));
+      buffers.put(name, v);
+    }
+    return v;
+  }
+
   private INDArray initial(Init kind, long fanIn, long[] shape) {
     return switch (kind) {
       case ZEROS -> Nd4j.zeros(DataType.FLOAT, shape);

@@ -46,14 +46,14 @@ final class SliceCnnGraph implements ModelGraph {
     SDVariable embedding = l.conv2d("encoder.embed", last, spec.encoderWidth(), e, 1, 1, 0, true).mean(2, 3);
     SDVariable h = embedding.reshape(-1, slices, e); // (B, S, E)
     if (spec.positionEmbedding()) {
-      h = h.add(l.graph.parameter("pos_embed", Init.ZEROS, 0, slices, e));
+      h = h.add(l.parameter("pos_embed", Init.TRUNC_NORMAL, 0, slices, e));
     }
     SDVariable pooled = switch (spec.aggregation()) {
       case "max" -> h.max(1);
       case "attention" -> {
         SDVariable flat = h.reshape(-1, e);
         SDVariable hidden = l.sd.math().tanh(l.linear("attention.fc1", flat, e, e, Init.HE));
-        SDVariable w2 = l.graph.parameter("attention.fc2.weight", Init.HE, e, 1, e);
+        SDVariable w2 = l.parameter("attention.fc2.weight", Init.HE, e, 1, e);
         SDVariable scores = l.sd.mmul(hidden, w2, false, true, false).reshape(-1, slices); // (B, S)
         SDVariable weights = l.sd.math().exp(TaskLosses.logSoftmax(l.sd, scores, 1));
         yield h.mul(weights.reshape(-1, slices, 1)).sum(1);

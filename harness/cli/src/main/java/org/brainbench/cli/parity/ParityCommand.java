@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     "copy its weights across by name, run the same input through both in inference mode, then train the other backend and copy back.",
     "Reports the parameter counts (spec, each backend) and the largest output difference relative to the largest output magnitude",
     "in each direction. Exit 1 if any count differs or a difference exceeds the tolerance.",
-    "Models: the quickstart's hyperparameters on a cubic grid (--size); classify 2 classes, regress, segment 2 channels/4 classes, pretrain."})
+    "Models: the quickstart's hyperparameters on a cubic grid (--size); classify 2 classes, regress, segment 2 channels/4 classes (pre-training draws its mask from each backend's own generator: not compared)."})
 public final class ParityCommand implements Callable<Integer> {
   @Option(names = "--backends", split = ",", paramLabel = "ID", description = "Backends to compare, the first is the reference (default: all available).")
   List<String> backendIds;

@@ -12,8 +12,8 @@ import org.brainbench.tasks.TaskType;
 public record ParityCase(String name, ModelSpec spec, TaskHead head) {
   /**
    * The quickstart's four models (the same hyperparameters as {@code suites/quickstart.yaml}) on
-   * every task each supports, on a cubic grid of {@code size}: classify (2 classes), regress,
-   * segment (2 input channels, 4 classes) and pretrain.
+   * every task each supports, on a cubic grid of {@code size}: classify (2 classes), regress and
+   * segment (2 input channels, 4 classes).
    */
   public static List<ParityCase> quickstartModels(int size) {
     Map<String, Map<String, Object>> params = Map.of(
@@ -22,8 +22,9 @@ public record ParityCase(String name, ModelSpec spec, TaskHead head) {
         "slice-cnn", Map.of("channels", List.of(8, 16, 32, 64, 64), "embedding", 32, "aggregation", "attention"),
         "inflated-vit", Map.of("patch", 8, "dim", 64, "depth", 3, "heads", 4, "decoderChannels", 8, "dropout", 0.0));
     int[] shape = {size, size, size};
-    List<TaskHead> heads = List.of(TaskHead.classify(1, shape, 2), TaskHead.regress(1, shape), TaskHead.segment(2, shape, 4),
-        TaskHead.pretrain(1, shape));
+    // pre-training draws its token mask from each backend's own generator, so its outputs are not
+    // comparable; its encoder and Transformer are the ones checked under the other heads
+    List<TaskHead> heads = List.of(TaskHead.classify(1, shape, 2), TaskHead.regress(1, shape), TaskHead.segment(2, shape, 4));
     List<ParityCase> out = new ArrayList<>();
     for (ModelCatalog.Entry e : ModelCatalog.entries()) {
       ModelSpec spec = e.build(params.get(e.id()));
