@@ -8,6 +8,7 @@ import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.Cnn3dSpec;
+import org.brainbench.api.model.InflatedVitSpec;
 import org.brainbench.api.model.MedicalTransformerSpec;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.SliceCnnSpec;
@@ -47,7 +48,7 @@ public final class Dl4jBackend implements Backend {
 
   @Override
   public Set<String> supportedModels() {
-    return Set.of(Cnn3dSpec.ID, SliceCnnSpec.ID, MedicalTransformerSpec.ID);
+    return Set.of(Cnn3dSpec.ID, SliceCnnSpec.ID, MedicalTransformerSpec.ID, InflatedVitSpec.ID);
   }
 
   @Override
@@ -60,12 +61,14 @@ public final class Dl4jBackend implements Backend {
     ModelGraph graph;
     if (spec instanceof Cnn3dSpec cnn) {
       graph = new Cnn3dGraph(cnn, head);
+    } else if (spec instanceof InflatedVitSpec vit) {
+      graph = new InflatedVitGraph(vit, head);
     } else if (spec instanceof MedicalTransformerSpec mt) {
       graph = new MedicalTransformerGraph(mt, head);
     } else if (spec instanceof SliceCnnSpec slice) {
       graph = new SliceCnnGraph(slice, head);
     } else {
-      throw new IllegalArgumentException("the DL4J backend cannot build " + spec.id() + " yet");
+      throw new IllegalArgumentException("the DL4J backend cannot build " + spec.id());
     }
     int threads = spec.hasAttention() ? 1 : threads();
     return new Dl4jModel(spec, head, training, graph, seed, threads);
