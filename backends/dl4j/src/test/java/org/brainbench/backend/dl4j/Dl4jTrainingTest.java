@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.brainbench.api.backend.Batch;
 import org.brainbench.api.backend.Model;
+import org.brainbench.api.model.InflatedVitSpec;
 import org.brainbench.api.model.MedicalTransformerSpec;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.TrainingConfig;
@@ -34,6 +35,32 @@ class Dl4jTrainingTest {
       assertThat(m.diagnostics().get("embeddingStd")).isPositive();
       assertThat(weight(m, "target_encoder.proj.weight")).isNotEqualTo(before);
       assertThat(m.parameters()).noneMatch(p -> p.name().startsWith("target_encoder"));
+    }
+  }
+
+  @Test
+  void vitSimMimPretrainingLearnsOnAxialSlices() {
+    InflatedVitSpec vit = new InflatedVitSpec(4, 16, 1, 2, 2.0, 0.0, "centering", "", 0.5, 4);
+    TaskHead head = TaskHead.pretrain(1, SHAPE);
+    try (Model m = new Dl4jBackend().newModel(vit, head, TrainingConfig.defaults(), 3)) {
+      assertThat(m.parameterCount().total()).isEqualTo(vit.parameterCount(head));
+      // smooth images: a masked patch is predictable from its neighbours
+      float[] images = new float[2 * head.voxels()];
+      for (int i = 0; i < images.length; i++) {
+        int x = i % 8;
+        int y = i / 8 % 8;
+        int z = i / 64 % 8;
+        images[i] = (float) (Math.sin(x * 0.7 + z) + Math.cos(y * 0.5) + (i >= head.voxels() ? 0.5 : 0));
+      }
+      Batch b = Batch.inputs(2, head, images);
+      List<Float> losses = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        m.reseed(i % 2);
+        losses.add(m.trainStep(b, 3e-3f));
+      }
+      assertThat(losses.get(28) + losses.get(29)).isLessThan(0.5f * (losses.get(0) + losses.get(1)));
+      assertThat(m.diagnostics().get("embeddingStd")).isPositive();
+      assertThat(m.parameters()).anyMatch(p -> p.name().equals("patch_embed.proj.weight") && p.shape().length == 4);
     }
   }
 
