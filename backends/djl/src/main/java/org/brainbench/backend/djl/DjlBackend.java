@@ -32,7 +32,7 @@ public final class DjlBackend implements Backend {
   @Override
   public BackendInfo info() {
     Engine engine = engine();
-    return new BackendInfo(ID, "DJL (PyTorch engine)", Engine.getDjlVersion(), "PyTorch " + engine.getVersion(), "cpu", threads());
+    return new BackendInfo(ID, "DJL (PyTorch engine)", Engine.getDjlVersion(), "PyTorch " + engine.getVersion(), engine.defaultDevice().getDeviceType(), threads());
   }
 
   @Override

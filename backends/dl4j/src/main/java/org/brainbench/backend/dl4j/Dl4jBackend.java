@@ -43,7 +43,7 @@ public final class Dl4jBackend implements Backend {
     start();
     String version = version("org.nd4j", "nd4j-api");
     return new BackendInfo(ID, "Deeplearning4j (SameDiff, ND4J native)", version,
-        "ND4J " + Nd4j.getBackend().getClass().getSimpleName() + " " + version + " (oneDNN)", "cpu", threads());
+        "ND4J " + Nd4j.getBackend().getClass().getSimpleName() + " " + version, device(), threads());
   }
 
   @Override
@@ -82,6 +82,11 @@ public final class Dl4jBackend implements Backend {
     // and about two TensorFlow import mappings it never uses here
     System.setProperty("org.slf4j.simpleLogger.log.org.nd4j.imports.converters.ImportClassMapping", "error");
     Nd4j.setDefaultDataTypes(org.nd4j.linalg.api.buffer.DataType.FLOAT, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+  }
+
+  /** "gpu" when the CUDA natives are on the classpath (profile cuda), else "cpu". */
+  static String device() {
+    return Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT).contains("cu") ? "gpu" : "cpu";
   }
 
   static int threads() {
