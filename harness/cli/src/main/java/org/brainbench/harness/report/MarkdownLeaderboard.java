@@ -26,7 +26,34 @@ public final class MarkdownLeaderboard {
         task(b, board, t.getKey(), type, entries);
       }
     }
+    List<BackendAgreement> agreement = BackendAgreement.of(board.entries().stream().flatMap(e -> e.members().stream()).toList());
+    if (!agreement.isEmpty()) {
+      backends(b, agreement);
+    }
     return b.toString();
+  }
+
+  /** The backends' agreement: per metric, both backends over seeds and a paired t-test of their difference. */
+  private static void backends(StringBuilder b, List<BackendAgreement> rows) {
+    b.append("## Backends compared\n\n");
+    b.append("Runs paired by seed and fold (the same split and test subjects on both backends); mean ± sd over the pairs' runs; ")
+        .append("Δ = mean of the per-pair differences (second backend − first) ± their sd; p: two-sided paired t-test, n − 1 degrees of freedom. ")
+        .append("\"differ\": p < 0.05; otherwise the difference is within seed-to-seed spread.\n\n");
+    b.append("| task | model | labels | metric | first backend | second backend | pairs | Δ | p | verdict |\n");
+    b.append("|---|---|---|---|---|---|---:|---|---:|---|\n");
+    for (BackendAgreement a : rows) {
+      b.append("| ").append(escape(a.task())).append(" | ").append(escape(a.model())).append(" | ").append(percent(a.labelFraction())).append(" | ")
+          .append(escape(a.metric())).append(" | ").append(escape(a.reference())).append(' ').append(meanSd(a.referenceStat().mean(), a.referenceStat().sd()))
+          .append(" | ").append(escape(a.other())).append(' ').append(meanSd(a.otherStat().mean(), a.otherStat().sd())).append(" | ").append(a.pairs())
+          .append(" | ").append(meanSd(a.difference(), a.sdDifference())).append(" | ")
+          .append(Double.isNaN(a.p()) ? "" : String.format(Locale.ROOT, "%.3f", a.p())).append(" | ")
+          .append(Double.isNaN(a.p()) ? "too few pairs" : a.differs() ? "**differ**" : "no evidence of a difference").append(" |\n");
+    }
+    b.append('\n');
+  }
+
+  private static String meanSd(double mean, double sd) {
+    return Double.isNaN(sd) ? String.format(Locale.ROOT, "%.3f", mean) : String.format(Locale.ROOT, "%.3f ± %.3f", mean, sd);
   }
 
   private static void task(StringBuilder b, Leaderboard board, String task, String type, List<Entry> entries) {
