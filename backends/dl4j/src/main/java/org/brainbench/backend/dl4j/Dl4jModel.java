@@ -279,7 +279,15 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   @Override
   public float evaluateLoss(Batch batch) {
     pinThreads();
-    return sd.output(feed(batch), LOSS_EVAL).get(LOSS_EVAL).getFloat(0);
+    Map<String, INDArray> feed = feed(batch);
+    Map<String, INDArray> out = sd.output(feed, LOSS_EVAL);
+    try {
+      return out.get(LOSS_EVAL).getFloat(0);
+    } finally {
+      closeAll(feed.values());
+      closeAll(out.values());
+      collectGarbageIfNeeded();
+    }
   }
 
   @Override
@@ -290,9 +298,17 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   @Override
   public float[][] outputs(Batch batch) {
     pinThreads();
-    INDArray out = sd.output(feed(batch), OUTPUT).get(OUTPUT);
+    Map<String, INDArray> feed = feed(batch);
+    Map<String, INDArray> computed = sd.output(feed, OUTPUT);
+    float[] flat;
+    try (INDArray copy = computed.get(OUTPUT).dup('c')) {
+      flat = copy.data().asFloat();
+    } finally {
+      closeAll(feed.values());
+      closeAll(computed.values());
+      collectGarbageIfNeeded();
+    }
     int n = batch.size();
-    float[] flat = out.dup('c').data().asFloat();
     int per = flat.length / n;
     float[][] result = new float[n][];
     for (int i = 0; i < n; i++) {
