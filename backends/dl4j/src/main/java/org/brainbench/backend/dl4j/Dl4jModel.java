@@ -43,7 +43,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   private static final String MASK = "mask";
   private static final String EMBEDDING_STD = "embedding_std";
   private static final double BN_MOMENTUM = 0.1;
-  private static final long GC_GROWTH = 512L << 20;
+  private static final long GC_GROWTH = 1L << 30;
 
   private final ModelSpec spec;
   private final TaskHead head;
@@ -59,8 +59,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   private final double momentum;
   private final double maskRatio;
   private SplittableRandom random;
-  /** Native bytes in use after the last collection this model asked for (-1: none yet). */
-  private long liveAfterGc = -1;
+  /** The lowest resident memory seen after one of this model's steps. */
+  private long workingSet = Long.MAX_VALUE;
 
   Dl4jModel(ModelSpec spec, TaskHead head, TrainingConfig training, ModelGraph model, long seed, int threads) {
     this.spec = spec;
@@ -186,20 +186,18 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
 
   /**
    * SameDiff drops its intermediate arrays without freeing them; their native memory returns only
-   * when the garbage collector runs, which a mostly idle Java heap rarely triggers (measured: the
-   * quickstart's 3D CNN grew to 21 GB RSS; ND4J's native allocations are not counted by JavaCPP,
-   * so {@code org.bytedeco.javacpp.maxbytes} does not bound them). So after a step that grew the
-   * resident memory by more than {@link #GC_GROWTH} beyond what it was after the last collection,
-   * collect now.
+   * after the garbage collector has found them unreachable (and ND4J's deallocator threads have
+   * run, asynchronously), which a nearly idle Java heap rarely triggers (measured: the quickstart's
+   * 3D CNN grew to 21 GB RSS; ND4J's allocations are not counted by JavaCPP, so {@code
+   * org.bytedeco.javacpp.maxbytes} does not bound them). The lowest resident memory seen after a
+   * step estimates this model's working set; whenever memory is more than {@link #GC_GROWTH} above
+   * it, collect.
    */
   private void collectGarbageIfNeeded() {
     long rss = ResidentMemory.bytes();
-    if (liveAfterGc < 0) {
-      liveAfterGc = rss;
-    }
-    if (rss - liveAfterGc > GC_GROWTH) {
+    workingSet = Math.min(workingSet, rss);
+    if (rss - workingSet > GC_GROWTH) {
       System.gc();
-      liveAfterGc = ResidentMemory.bytes();
     }
   }
 
