@@ -70,6 +70,9 @@ public final class Dl4jBackend implements Backend {
     } else {
       throw new IllegalArgumentException("the DL4J backend cannot build " + spec.id());
     }
+    // what earlier models left for the collector (SameDiff's dropped arrays) would otherwise count
+    // as this model's working set (see Dl4jModel#collectGarbageIfNeeded)
+    System.gc();
     int threads = spec.hasAttention() ? 1 : threads();
     return new Dl4jModel(spec, head, training, graph, seed, threads);
   }

@@ -484,8 +484,10 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
 
   @Override
   public void close() {
-    // free native memory now rather than when the collector gets to it
+    // free native memory now rather than when the collector gets to it: the weights, the
+    // optimiser's moments and the arrays SameDiff's sessions keep cached for reuse
     all().values().forEach(v -> v.getArr().close());
     optimizer.close();
+    sd.getSessions().values().forEach(session -> session.getMmgr().close());
   }
 }
