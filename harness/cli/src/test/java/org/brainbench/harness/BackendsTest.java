@@ -38,6 +38,28 @@ class BackendsTest {
     assertThat(r.out()).contains("FAIL");
   }
 
+  /**
+   * From the same weights on the same batches, the two backends' training losses stay together
+   * (forward, loss, gradients, clipping and AdamW all agree); without dropout, whose masks come
+   * from each backend's own generator.
+   */
+  @Test
+  void trainingFromTheSameWeightsFollowsTheSameLosses() {
+    var cnn = new org.brainbench.api.model.Cnn3dSpec(java.util.List.of(4, 8, 8), 1.0, 0.0, 2);
+    var mt = new org.brainbench.api.model.MedicalTransformerSpec(java.util.List.of("sagittal", "coronal", "axial"), "cnn", java.util.List.of(4, 8),
+        16, 1, 2, 2.0, 0.0, 0.5, 0.9, true);
+    int[] shape = {8, 8, 8};
+    for (var c : java.util.List.of(new org.brainbench.harness.parity.ParityCase("cnn3d/segment", cnn, org.brainbench.api.model.TaskHead.segment(1, shape, 3)),
+        new org.brainbench.harness.parity.ParityCase("mt/classify", mt, org.brainbench.api.model.TaskHead.classify(1, shape, 2)))) {
+      float[][] losses = org.brainbench.harness.parity.Parity.trainTogether(org.brainbench.api.backend.Backends.find("djl"),
+          org.brainbench.api.backend.Backends.find("dl4j"), c, 7, 10);
+      for (int s = 0; s < losses[0].length; s++) {
+        assertThat(losses[1][s]).as(c.name() + " step " + s).isCloseTo(losses[0][s], org.assertj.core.data.Percentage.withPercentage(0.1));
+      }
+      assertThat(losses[0][losses[0].length - 1]).as(c.name() + " learns").isLessThan(losses[0][0]);
+    }
+  }
+
   @Test
   void parityNeedsTwoBackends() {
     BrokenSuitesTest.Result r = BrokenSuitesTest.cli("parity", "--backends", "djl");

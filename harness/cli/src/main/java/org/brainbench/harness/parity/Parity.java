@@ -49,6 +49,25 @@ public final class Parity {
     }
   }
 
+  /**
+   * Trains the reference from its initial weights and the other backend from a copy of them, on
+   * the same batch for {@code steps} steps: the two loss trajectories (row 0 reference, row 1 other).
+   */
+  public static float[][] trainTogether(Backend reference, Backend other, ParityCase c, long seed, int steps) {
+    TrainingConfig training = TrainingConfig.defaults();
+    try (Model a = reference.newModel(c.spec(), c.head(), training, seed);
+        Model b = other.newModel(c.spec(), c.head(), training, seed)) {
+      b.importWeights(a.exportWeights());
+      Batch train = batch(c.head(), BATCH, seed, true);
+      float[][] losses = new float[2][steps];
+      for (int s = 0; s < steps; s++) {
+        losses[0][s] = a.trainStep(train, LEARNING_RATE * 3);
+        losses[1][s] = b.trainStep(train, LEARNING_RATE * 3);
+      }
+      return losses;
+    }
+  }
+
   /** max |a - b| / max |a| over all values (0 when both are all zero; +inf on a shape mismatch). */
   static double relativeDifference(float[][] a, float[][] b) {
     if (a.length != b.length) {
