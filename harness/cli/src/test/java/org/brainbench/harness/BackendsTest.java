@@ -60,6 +60,31 @@ class BackendsTest {
     }
   }
 
+  /** A model saved by one backend (safetensors) loads into the other, both ways, with the same outputs. */
+  @Test
+  void savedWeightsMoveBetweenBackendsThroughSafetensorsFiles() throws IOException {
+    var spec = new org.brainbench.api.model.Cnn3dSpec(java.util.List.of(4, 8, 8), 1.0, 0.0, 2);
+    var head = org.brainbench.api.model.TaskHead.regress(1, new int[] {8, 8, 8});
+    var training = org.brainbench.api.training.TrainingConfig.defaults();
+    float[] images = new float[2 * head.voxels()];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (float) Math.sin(i * 0.1);
+    }
+    var probe = org.brainbench.api.backend.Batch.inputs(2, head, images);
+    var djl = org.brainbench.api.backend.Backends.find("djl");
+    var dl4j = org.brainbench.api.backend.Backends.find("dl4j");
+    try (var a = djl.newModel(spec, head, training, 1); var b = dl4j.newModel(spec, head, training, 2); var c = djl.newModel(spec, head, training, 3)) {
+      assertThat(b.outputs(probe)[1][0]).as("different seeds, different weights").isNotCloseTo(a.outputs(probe)[1][0],
+          org.assertj.core.data.Offset.offset(1e-4f));
+      a.save(dir.resolve("from-djl"));
+      b.load(dir.resolve("from-djl"));
+      assertThat(b.outputs(probe)[1][0]).isCloseTo(a.outputs(probe)[1][0], org.assertj.core.data.Offset.offset(1e-4f));
+      b.save(dir.resolve("from-dl4j"));
+      c.load(dir.resolve("from-dl4j"));
+      assertThat(c.outputs(probe)[0][0]).isCloseTo(a.outputs(probe)[0][0], org.assertj.core.data.Offset.offset(1e-4f));
+    }
+  }
+
   @Test
   void parityNeedsTwoBackends() {
     BrokenSuitesTest.Result r = BrokenSuitesTest.cli("parity", "--backends", "djl");
