@@ -7,13 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.brainbench.tasks.nifti.NiftiImage;
 import org.brainbench.tasks.nifti.NiftiReader;
 import org.brainbench.tasks.nifti.NiftiVolumes;
-import org.brainbench.tasks.nifti.NiftiWriter;
 import org.brainbench.tasks.preprocess.PreprocessSpec;
 import org.brainbench.tasks.preprocess.Preprocessor;
-import org.brainbench.tasks.synth.BrainTemplate;
-import org.brainbench.tasks.volume.Grid;
-import org.brainbench.tasks.volume.Interpolation;
-import org.brainbench.tasks.volume.Resampler;
 import org.brainbench.tasks.volume.Volume;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,8 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * NIfTI decoding and decode+preprocess on realistic files: the Colin27 brain at 1 mm (181x217x181)
- * as uint8 and float32, gzipped and not (made from the shipped 2 mm template, upsampled). Decoded
+ * NIfTI decoding and decode+preprocess (reorient, trilinear resample to 96x112x96, clip to the
+ * 0.5-99.5 percentiles, z-score) on realistic files ({@link NiftiFiles}: the Colin27 brain at 1 mm,
+ * 181x217x181, uint8 and float32, gzipped and not). Decoded
  * MB/s = (181*217*181*4 bytes of float32 output) / time per operation; the summary prints it.
  */
 @State(Scope.Benchmark)
@@ -51,15 +47,8 @@ public class NiftiDecodeBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = Files.createTempDirectory("bench-nifti");
-    Volume colin2mm = BrainTemplate.colinT1();
-    Grid oneMm = colin2mm.grid().withSpacing(new double[] {1, 1, 1});
-    Volume colin = Resampler.resample(colin2mm, new Grid(181, 217, 181, oneMm.affine()), Interpolation.LINEAR);
-    NiftiWriter.Options options = file.startsWith("uint8")
-        ? new NiftiWriter.Options(org.brainbench.tasks.nifti.NiftiDatatype.UINT8, true, NiftiWriter.XFORM_MNI_152, 6, "bench")
-        : NiftiWriter.Options.float32();
-    path = dir.resolve("colin_1mm_" + file);
-    NiftiVolumes.write(path, colin, options);
-    preprocess = PreprocessSpec.toShape(96, 112, 96);
+    path = NiftiFiles.write(dir, file);
+    preprocess = PreprocessSpec.toShape(NiftiFiles.PREPROCESS_SHAPE);
   }
 
   @TearDown(Level.Trial)

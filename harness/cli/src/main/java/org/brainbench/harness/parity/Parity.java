@@ -89,7 +89,7 @@ public final class Parity {
   }
 
   /** Standard-normal images with targets of the head's kind (classes alternate, values normal, voxels by intensity). */
-  static Batch batch(TaskHead head, int n, long seed, boolean targets) {
+  public static Batch batch(TaskHead head, int n, long seed, boolean targets) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] images = new float[n * head.inputChannels() * head.voxels()];
     for (int i = 0; i < images.length; i++) {
