@@ -59,13 +59,18 @@ final class ConvEncoder2d extends AbstractBlock {
     return out;
   }
 
-  /** Per sample and channel: subtract the spatial mean, divide by the spatial sd (eps 1e-5). */
+  /**
+   * Per sample and channel: subtract the spatial mean, divide by the spatial sd (biased, eps 1e-5).
+   * Written as PyTorch's fused layer norm over the two spatial axes (with a unit scale and zero
+   * shift), which is the same function: the mean/subtract/square/divide chain it replaced made the
+   * slice CNN's training step 1.6x slower than PyTorch-Python's (README, "Performance").
+   */
   static NDArray instanceNorm(NDArray x) {
-    // PyTorch's mean through DJL takes one axis at a time
-    NDArray mean = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
-    NDArray centred = x.sub(mean);
-    NDArray var = centred.square().mean(new int[] {3}, true).mean(new int[] {2}, true);
-    return centred.div(var.add(1e-5f).sqrt());
+    Shape spatial = x.getShape().slice(2);
+    NDManager m = x.getManager();
+    try (NDArray scale = m.ones(spatial); NDArray shift = m.zeros(spatial)) {
+      return x.getNDArrayInternal().layerNorm(x, spatial, scale, shift, 1e-5f).singletonOrThrow();
+    }
   }
 
   private static NDArray pool(NDArray x) {
