@@ -73,6 +73,7 @@ public final class Dl4jBackend implements Backend {
     // what earlier models left for the collector (SameDiff's dropped arrays) would otherwise count
     // as this model's working set (see Dl4jModel#collectGarbageIfNeeded)
     System.gc();
+    NativeHeap.trim();
     int threads = spec.hasAttention() ? 1 : threads();
     return new Dl4jModel(spec, head, training, graph, seed, threads);
   }

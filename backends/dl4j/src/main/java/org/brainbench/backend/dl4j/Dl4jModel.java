@@ -198,6 +198,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     workingSet = Math.min(workingSet, rss);
     if (rss - workingSet > GC_GROWTH) {
       System.gc();
+      NativeHeap.trim();
     }
   }
 
@@ -489,5 +490,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     all().values().forEach(v -> v.getArr().close());
     optimizer.close();
     sd.getSessions().values().forEach(session -> session.getMmgr().close());
+    // and hand what was freed back to the system, so the next model starts from a small process
+    System.gc();
+    NativeHeap.trim();
   }
 }
