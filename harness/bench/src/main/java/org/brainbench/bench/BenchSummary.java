@@ -18,9 +18,11 @@ import java.util.TreeSet;
  * {@code scaling.json}, {@code matmul.json}, {@code nifti.json}) beside the Python references'
  * ({@code torch-steps.json}, {@code torch-matmul.json}, {@code nibabel.json}), as tables with the
  * ratios the performance targets are stated in. Missing files leave their tables out. Also prints
- * the training-step table, the per-model ratios, to standard output.
+ * the training-step table, the per-model ratios, to standard output. Results folders given after
+ * DIR add the harness's own overhead per cell: how long the training loop waited for data, and the
+ * cell's peak memory.
  *
- * <p>Usage: {@code BenchSummary DIR}.
+ * <p>Usage: {@code BenchSummary DIR [RESULTS_DIR...]}.
  */
 public final class BenchSummary {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,16 +30,23 @@ public final class BenchSummary {
   private final Path dir;
   private final StringBuilder md = new StringBuilder();
 
-  private BenchSummary(Path dir) {
+  private final List<Path> resultFolders;
+
+  private BenchSummary(Path dir, List<Path> resultFolders) {
     this.dir = dir;
+    this.resultFolders = resultFolders;
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1 || !Files.isDirectory(Path.of(args[0]))) {
-      System.err.println("usage: BenchSummary DIR (a folder with steps.json and the other benchmark outputs)");
+    if (args.length < 1 || !Files.isDirectory(Path.of(args[0]))) {
+      System.err.println("usage: BenchSummary DIR [RESULTS_DIR...] (DIR: a folder with steps.json and the other benchmark outputs)");
       System.exit(2);
     }
-    BenchSummary s = new BenchSummary(Path.of(args[0]));
+    List<Path> results = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      results.add(Path.of(args[i]));
+    }
+    BenchSummary s = new BenchSummary(Path.of(args[0]), results);
     String stepTable = s.build();
     Path out = s.dir.resolve("SUMMARY.md");
     Path tmp = s.dir.resolve("SUMMARY.md.tmp");
@@ -94,6 +103,7 @@ public final class BenchSummary {
     String stepTable = steps(peak);
     scaling();
     nifti();
+    dataWait();
     return stepTable;
   }
 
@@ -231,6 +241,37 @@ public final class BenchSummary {
   private static double threadShare(Jmh row) {
     double threads = row == null ? Double.NaN : row.metric("threads");
     return Double.isNaN(threads) ? 1 : Math.min(1, threads / Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Per cell of each results folder: seconds training, seconds waiting for data, their ratio, peak RSS. */
+  private void dataWait() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (Path folder : resultFolders) {
+      Path file = folder.resolve("results.jsonl");
+      if (!Files.exists(file)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(file)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode row = JSON.readTree(line);
+        JsonNode timing = row.path("timing");
+        double train = timing.path("trainSeconds").asDouble(Double.NaN);
+        double wait = timing.path("dataWaitSeconds").asDouble(Double.NaN);
+        double peak = row.path("memory").path("peakRssBytes").asDouble(Double.NaN) / 1048576;
+        lines.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", folder.getFileName(), row.path("cell").asText(),
+            fmt(train, 1), fmt(wait, 3), fmt(100 * wait / train, 2), fmt(peak, 0)));
+      }
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    md.append("## The harness's own overhead: waiting for data, per cell\n\n");
+    md.append("| results | cell | training (s) | waiting for data (s) | waiting (% of training) | peak RSS (MB) |\n");
+    md.append("|---|---|---:|---:|---:|---:|\n");
+    lines.forEach(md::append);
+    md.append('\n');
   }
 
   private static List<String> keys(List<Jmh> rows, String method) {
