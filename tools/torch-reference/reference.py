@@ -874,6 +874,45 @@ def cmd_steps(args):
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 
 
+def cmd_profile(args):
+    """Per-op self time of the training step under torch.profiler, in the shape brainbench's
+    OpProfile writes for DJL, so the two tables can be joined op by op."""
+    from torch.profiler import ProfilerActivity, profile
+
+    name = args.case
+    if name not in all_cases():
+        sys.exit(f"unknown case {name}; known: {', '.join(all_cases())}")
+    model_id, task = name.split("/")
+    spec = QUICKSTART[model_id]
+    head = quickstart_head(task, args.size)
+    set_threads(harness_threads(spec))
+    torch.manual_seed(args.seed)
+    model = build_model(model_id, head, spec).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-4)
+    x, y = random_batch(task, head, args.batch, torch.Generator().manual_seed(args.seed))
+    for _ in range(args.warmup):
+        train_step(model, optimizer, task, x, y)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        start = time.perf_counter()
+        for _ in range(args.steps):
+            train_step(model, optimizer, task, x, y)
+        elapsed = time.perf_counter() - start
+    ops = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)
+    result = {
+        "case": name,
+        "size": args.size,
+        "batch": args.batch,
+        "msPerStep": elapsed * 1e3 / args.steps,
+        "ops": {e.key: {"calls": e.count / args.steps, "selfMs": e.self_cpu_time_total / 1e3 / args.steps} for e in ops},
+        "torch": torch.__version__,
+    }
+    print(f"{name} {args.size}^3 batch {args.batch}: {result['msPerStep']:.1f} ms/step (under the profiler)")
+    for key, op in list(result["ops"].items())[:25]:
+        print(f"{key[:48]:48s} {op['calls']:8.1f} {op['selfMs']:10.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
+
+
 def cmd_matmul(args):
     threads = args.threads or 2
     set_threads(threads)
@@ -920,6 +959,16 @@ def main():
     steps.add_argument("--seed", type=int, default=0)
     steps.add_argument("--json", help="write the results here")
     steps.set_defaults(run=cmd_steps)
+
+    prof = sub.add_parser("profile", help="per-op self time of one case's training step (torch.profiler)")
+    prof.add_argument("case", help="model/task, e.g. slice-cnn/segment")
+    prof.add_argument("--size", type=int, required=True, help="cubic input side")
+    prof.add_argument("--batch", type=int, default=4)
+    prof.add_argument("--steps", type=int, default=5, help="profiled steps")
+    prof.add_argument("--warmup", type=int, default=3, help="unprofiled steps first")
+    prof.add_argument("--seed", type=int, default=0)
+    prof.add_argument("--json", help="write the per-step op table here")
+    prof.set_defaults(run=cmd_profile)
 
     matmul = sub.add_parser("matmul", help="float32 square matmul GFLOP/s")
     matmul.add_argument("--n", type=int, default=1024)

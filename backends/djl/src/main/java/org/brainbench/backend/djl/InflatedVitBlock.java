@@ -86,14 +86,14 @@ final class InflatedVitBlock extends AbstractBlock {
     int n = spec.levels();
     NDArray y = grid(last, x);
     for (int j = n - 1; j >= 0; j--) {
-      y = ups.get(j).forward(ps, new NDList(up(y)), training).singletonOrThrow();
+      y = ups.get(j).forward(ps, new NDList(Layers.upsample2x(y)), training).singletonOrThrow();
       NDArray skip;
       if (j == 0) {
         skip = enc0.forward(ps, inputs, training).singletonOrThrow();
       } else {
         skip = grid(hidden.get(spec.tap(j) - 1), x);
         for (SequentialBlock b : skips.get(j - 1)) {
-          skip = b.forward(ps, new NDList(up(skip)), training).singletonOrThrow();
+          skip = b.forward(ps, new NDList(Layers.upsample2x(skip)), training).singletonOrThrow();
         }
       }
       y = fuse.get(j).forward(ps, new NDList(NDArrays.concat(new NDList(y, skip), 1)), training).singletonOrThrow();
@@ -106,10 +106,6 @@ final class InflatedVitBlock extends AbstractBlock {
     Shape s = input.getShape();
     int p = spec.patch();
     return hidden.get(":, 1:, :").transpose(0, 2, 1).reshape(s.get(0), spec.dim(), s.get(2) / p, s.get(3) / p, s.get(4) / p);
-  }
-
-  private static NDArray up(NDArray x) {
-    return x.repeat(2, 2).repeat(3, 2).repeat(4, 2);
   }
 
   @Override

@@ -201,7 +201,7 @@ final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
       NDArray x = f.get(f.size() - 1).add(t.expandDims(2).expandDims(3));
       for (int d = 0; d < decoder.size(); d++) {
         int level = f.size() - 2 - d;
-        x = x.repeat(2, 2).repeat(3, 2);
+        x = Layers.upsample2x(x);
         x = NDArrays.concat(new NDList(x, f.get(level)), 1);
         x = decoder.get(d).forward(ps, new NDList(x), training).singletonOrThrow();
       }

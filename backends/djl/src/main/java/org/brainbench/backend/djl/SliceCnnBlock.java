@@ -90,7 +90,7 @@ final class SliceCnnBlock extends AbstractBlock {
       NDArray y = features.get(features.size() - 1);
       for (int d = 0; d < decoder.size(); d++) {
         NDArray skip = features.get(features.size() - 3 - d);
-        y = NDArrays.concat(new NDList(y.repeat(2, 2).repeat(3, 2), skip), 1);
+        y = NDArrays.concat(new NDList(Layers.upsample2x(y), skip), 1);
         y = Activation.relu(ConvEncoder2d.instanceNorm(decoder.get(d).forward(ps, new NDList(y), training).singletonOrThrow()));
       }
       NDArray logits = decoderHead.forward(ps, new NDList(y), training).singletonOrThrow();

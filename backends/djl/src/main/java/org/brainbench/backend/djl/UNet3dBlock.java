@@ -53,7 +53,7 @@ final class UNet3dBlock extends AbstractBlock {
     }
     for (int d = 0; d < decoders.size(); d++) {
       int level = encoders.size() - 2 - d;
-      NDArray up = x.repeat(2, 2).repeat(3, 2).repeat(4, 2);
+      NDArray up = Layers.upsample2x(x);
       x = NDArrays.concat(new NDList(up, skips.get(level)), 1);
       x = decoders.get(d).forward(ps, new NDList(x), training).singletonOrThrow();
     }

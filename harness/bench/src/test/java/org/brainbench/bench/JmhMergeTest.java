@@ -1,0 +1,48 @@
+package org.brainbench.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A partial re-run updates its rows of the published benchmark file and keeps the others. */
+class JmhMergeTest {
+  @TempDir Path dir;
+
+  @Test
+  void freshRowsReplaceTheirNamesakesAndTheRestIsKept() throws Exception {
+    Path existing = dir.resolve("steps.json");
+    Files.writeString(existing, """
+        [{"benchmark": "B.trainStep", "params": {"backend": "djl", "size": "32"}, "primaryMetric": {"score": 100}},
+         {"benchmark": "B.trainStep", "params": {"backend": "dl4j", "size": "32"}, "primaryMetric": {"score": 900}}]""");
+    Path fresh = dir.resolve("fresh.json");
+    Files.writeString(fresh, """
+        [{"benchmark": "B.trainStep", "params": {"backend": "djl", "size": "32"}, "primaryMetric": {"score": 80}},
+         {"benchmark": "B.inference", "params": {"backend": "djl", "size": "32"}, "primaryMetric": {"score": 30}}]""");
+
+    JmhMerge.main(new String[] {existing.toString(), fresh.toString()});
+
+    JsonNode rows = new ObjectMapper().readTree(existing.toFile());
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(0).at("/primaryMetric/score").asDouble()).isEqualTo(80);
+    assertThat(rows.get(1).at("/params/backend").asText()).isEqualTo("dl4j");
+    assertThat(rows.get(1).at("/primaryMetric/score").asDouble()).isEqualTo(900);
+    assertThat(rows.get(2).path("benchmark").asText()).isEqualTo("B.inference");
+    assertThat(dir.resolve("steps.json.merge.tmp")).doesNotExist();
+  }
+
+  @Test
+  void withoutAnExistingFileTheFreshOneIsTaken() throws Exception {
+    Path fresh = dir.resolve("fresh.json");
+    Files.writeString(fresh, "[{\"benchmark\": \"B.x\", \"params\": {}}]");
+    Path target = dir.resolve("nifti.json");
+
+    JmhMerge.main(new String[] {target.toString(), fresh.toString()});
+
+    assertThat(new ObjectMapper().readTree(target.toFile())).hasSize(1);
+  }
+}
