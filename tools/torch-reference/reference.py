@@ -871,7 +871,24 @@ def cmd_steps(args):
         print(f"{name:30s} {r['threads']:>3d} {r['paramsTotal']:>8d} {r['msPerStepMedian']:>10.1f} {r['msPerStepMean']:>10.1f} "
               f"{r['volumesPerSecond']:>8.2f} {gflops:>10.2f} {gflops / (r['msPerStepMedian'] / 1e3):>8.2f}", flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        path = Path(args.json)
+        if args.update and path.exists():
+            results = merge_steps(json.loads(path.read_text()), results, args.best)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(results, indent=2) + "\n")
+        tmp.replace(path)
+
+
+def merge_steps(existing, fresh, best):
+    """Rows of an earlier steps file with the fresh ones in place of the same case, size and batch
+    (with best, only where the fresh one is faster: bin/bench compare keeps each case's best round)."""
+    key = lambda r: (r["case"], r["size"], r["batch"])
+    rows = {key(r): r for r in existing}
+    for r in fresh:
+        old = rows.get(key(r))
+        if old is None or not best or r["msPerStepMedian"] < old["msPerStepMedian"]:
+            rows[key(r)] = r
+    return list(rows.values())
 
 
 def cmd_profile(args):
@@ -958,6 +975,8 @@ def main():
     steps.add_argument("--threads", type=int, help="intra-op threads for every case (default: as the harness)")
     steps.add_argument("--seed", type=int, default=0)
     steps.add_argument("--json", help="write the results here")
+    steps.add_argument("--update", action="store_true", help="merge into --json: replace the rows of the same case/size/batch, keep the rest")
+    steps.add_argument("--best", action="store_true", help="with --update: replace a row only if the new one is faster")
     steps.set_defaults(run=cmd_steps)
 
     prof = sub.add_parser("profile", help="per-op self time of one case's training step (torch.profiler)")

@@ -14,6 +14,11 @@ import org.brainbench.harness.parity.ParityCase;
 final class BenchCases {
   private BenchCases() {}
 
+  /** Prints the case names, one per line (for {@code bin/bench compare}). */
+  public static void main(String[] args) {
+    names(32).forEach(System.out::println);
+  }
+
   /** Names are {@code model/task}, e.g. {@code cnn3d/segment}, {@code medical-transformer/pretrain}. */
   static ParityCase find(String name, int size) {
     for (ParityCase c : all(size)) {

@@ -36,6 +36,23 @@ class JmhMergeTest {
   }
 
   @Test
+  void bestKeepsTheFasterOfTwoRounds() throws Exception {
+    Path rounds = dir.resolve("rounds.json");
+    Files.writeString(rounds, """
+        [{"benchmark": "B.trainStep", "params": {"model": "a"}, "primaryMetric": {"score": 100}},
+         {"benchmark": "B.trainStep", "params": {"model": "b"}, "primaryMetric": {"score": 50}}]""");
+    Path second = dir.resolve("second.json");
+    Files.writeString(second, """
+        [{"benchmark": "B.trainStep", "params": {"model": "a"}, "primaryMetric": {"score": 90}},
+         {"benchmark": "B.trainStep", "params": {"model": "b"}, "primaryMetric": {"score": 70}}]""");
+
+    JmhMerge.main(new String[] {"--best", rounds.toString(), second.toString()});
+
+    JsonNode rows = new ObjectMapper().readTree(rounds.toFile());
+    assertThat(rows).extracting(r -> r.at("/primaryMetric/score").asDouble()).containsExactly(90.0, 50.0);
+  }
+
+  @Test
   void withoutAnExistingFileTheFreshOneIsTaken() throws Exception {
     Path fresh = dir.resolve("fresh.json");
     Files.writeString(fresh, "[{\"benchmark\": \"B.x\", \"params\": {}}]");
