@@ -85,9 +85,15 @@ public final class BenchSummary {
         default -> 1;
       };
       out.add(new Jmh(benchmark.substring(benchmark.lastIndexOf('.') + 1), params,
-          primary.path("score").asDouble() * scale, primary.path("scoreError").asDouble() * scale, secondary));
+          typical(n) * scale, primary.path("scoreError").asDouble() * scale, secondary));
     }
     return out;
+  }
+
+  /** A run's typical time per op: the median where every op was timed (sample mode), else the mean. */
+  static double typical(JsonNode run) {
+    JsonNode median = run.at("/primaryMetric/scorePercentiles/50.0");
+    return "sample".equals(run.path("mode").asText()) && median.isNumber() ? median.asDouble() : run.at("/primaryMetric/score").asDouble();
   }
 
   private JsonNode readJson(String name) throws IOException {
@@ -161,7 +167,9 @@ public final class BenchSummary {
           fmt(djl == null ? Double.NaN : djl.metric("rss.peak"), 0), fmt(dl4j == null ? Double.NaN : dl4j.metric("rss.peak"), 0),
           fmt(djl == null ? Double.NaN : djl.metric("rss.growth"), 0), fmt(dl4j == null ? Double.NaN : dl4j.metric("rss.growth"), 0)));
     }
-    table.append("\n% of peak: the reference's training FLOPs per step (3 x the forward pass's, counted by hooks) ")
+    table.append("\nms per step: the median step on every side (JMH sample mode; rows measured in JMH's average-time mode, "
+        + "such as older ones kept by a partial re-run, give the mean). ");
+    table.append("% of peak: the reference's training FLOPs per step (3 x the forward pass's, counted by hooks) ")
         .append("per second, over the DJL matrix-multiply rate above scaled to the threads the model uses. Threads: the backend's rule ")
         .append("(all cores for the CNNs, one for models with attention), the same in the reference.\n\n");
     md.append(table);

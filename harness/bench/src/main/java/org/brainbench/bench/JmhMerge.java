@@ -61,7 +61,7 @@ public final class JmhMerge {
   }
 
   private static double score(JsonNode row) {
-    return row.at("/primaryMetric/score").asDouble(Double.MAX_VALUE);
+    return row.has("primaryMetric") ? BenchSummary.typical(row) : Double.MAX_VALUE;
   }
 
   /** A run's identity: the benchmark method and its parameters (JMH writes them in a fixed order). */

@@ -53,6 +53,18 @@ class JmhMergeTest {
   }
 
   @Test
+  void sampledRunsAreComparedByTheirMedianStep() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode sampled = json.readTree("""
+        {"mode": "sample", "primaryMetric": {"score": 24.0, "scorePercentiles": {"0.0": 20.2, "50.0": 22.0, "99.0": 56.4}}}""");
+    JsonNode averaged = json.readTree("""
+        {"mode": "avgt", "primaryMetric": {"score": 21.5}}""");
+
+    assertThat(BenchSummary.typical(sampled)).isEqualTo(22.0);
+    assertThat(BenchSummary.typical(averaged)).isEqualTo(21.5);
+  }
+
+  @Test
   void withoutAnExistingFileTheFreshOneIsTaken() throws Exception {
     Path fresh = dir.resolve("fresh.json");
     Files.writeString(fresh, "[{\"benchmark\": \"B.x\", \"params\": {}}]");
