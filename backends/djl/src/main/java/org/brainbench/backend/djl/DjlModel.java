@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.brainbench.api.backend.Batch;
 import org.brainbench.api.backend.ImportReport;
+import org.brainbench.api.backend.NativeHeap;
 import org.brainbench.api.backend.ParameterInfo;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.TaskHead;
@@ -353,6 +354,8 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   public void close() {
     trainer.close();
     model.close();
+    // the launchers keep freed memory in glibc's heap while a model trains; give it back now
+    NativeHeap.trim();
   }
 
   TaskType type() {

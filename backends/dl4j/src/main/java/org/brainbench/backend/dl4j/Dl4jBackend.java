@@ -7,6 +7,7 @@ import java.util.Set;
 import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
+import org.brainbench.api.backend.NativeHeap;
 import org.brainbench.api.model.Cnn3dSpec;
 import org.brainbench.api.model.InflatedVitSpec;
 import org.brainbench.api.model.MedicalTransformerSpec;

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import org.brainbench.api.backend.Batch;
 import org.brainbench.api.backend.ImportReport;
+import org.brainbench.api.backend.NativeHeap;
 import org.brainbench.api.backend.ParameterInfo;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.TaskHead;
