@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.TaskHead;
-import org.brainbench.harness.parity.ParityCase;
+import org.brainbench.api.parity.ParityCase;
 
 /**
  * The (model, task) pairs the step benchmarks time: the quickstart's four models with the
@@ -30,9 +30,9 @@ final class BenchCases {
   }
 
   static List<ParityCase> all(int size) {
-    List<ParityCase> out = new ArrayList<>(ParityCase.quickstartModels(size));
+    List<ParityCase> out = new ArrayList<>(ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.modelSpecs(), size));
     TaskHead pretrain = TaskHead.pretrain(1, new int[] {size, size, size});
-    for (ParityCase c : ParityCase.quickstartModels(size)) {
+    for (ParityCase c : ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.modelSpecs(), size)) {
       ModelSpec spec = c.spec();
       String name = spec.id() + "/pretrain";
       if (spec.incompatibility(pretrain) == null && out.stream().noneMatch(o -> o.name().equals(name))) {

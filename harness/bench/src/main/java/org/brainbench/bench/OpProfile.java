@@ -22,8 +22,8 @@ import org.brainbench.api.backend.Backends;
 import org.brainbench.api.backend.Batch;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.training.TrainingConfig;
-import org.brainbench.harness.parity.Parity;
-import org.brainbench.harness.parity.ParityCase;
+import org.brainbench.api.parity.Parity;
+import org.brainbench.api.parity.ParityCase;
 
 /**
  * Where a DJL training step's time goes, op by op: runs a benchmark case's steps under libtorch's

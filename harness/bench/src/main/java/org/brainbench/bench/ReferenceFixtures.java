@@ -17,8 +17,8 @@ import org.brainbench.api.backend.ParameterInfo;
 import org.brainbench.api.training.TrainingConfig;
 import org.brainbench.api.weights.Safetensors;
 import org.brainbench.api.weights.Tensor;
-import org.brainbench.harness.parity.Parity;
-import org.brainbench.harness.parity.ParityCase;
+import org.brainbench.api.parity.Parity;
+import org.brainbench.api.parity.ParityCase;
 
 /**
  * Writes what the PyTorch reference ({@code tools/torch-reference}) needs to prove it builds the same
@@ -43,7 +43,7 @@ public final class ReferenceFixtures {
     Path out = Path.of(args[0]);
     int size = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     Backend backend = Backends.find(args.length > 2 ? args[2] : "djl");
-    for (ParityCase c : ParityCase.quickstartModels(size)) {
+    for (ParityCase c : ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.modelSpecs(), size)) {
       Path dir = out.resolve(c.name().replace('/', '_').replace("_", "__"));
       write(backend, c, dir);
       System.out.println("wrote " + dir);

@@ -13,7 +13,20 @@ import org.brainbench.api.model.TaskHead;
 import org.brainbench.tasks.TaskType;
 
 /** Builds {@link Cnn3dSpec} on DJL: the SFCN trunk with a head, or the 3D U-Net. */
-final class Cnn3dBlocks {
+public final class Cnn3dBlocks {
+  /** Registers this model with the DJL backend. */
+  public static final class Builder implements DjlModelBuilder<Cnn3dSpec> {
+    @Override
+    public Class<Cnn3dSpec> specType() {
+      return Cnn3dSpec.class;
+    }
+
+    @Override
+    public Block build(Cnn3dSpec spec, TaskHead head, NamedParameters names) {
+      return Cnn3dBlocks.build(spec, head, names);
+    }
+  }
+
   private Cnn3dBlocks() {}
 
   static Block build(Cnn3dSpec spec, TaskHead head, NamedParameters names) {

@@ -6,11 +6,7 @@ import java.util.Set;
 import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
-import org.brainbench.api.model.Cnn3dSpec;
-import org.brainbench.api.model.InflatedVitSpec;
-import org.brainbench.api.model.MedicalTransformerSpec;
-import org.brainbench.api.model.SliceCnnSpec;
-import org.brainbench.tasks.TaskType;
+import org.brainbench.api.backend.SpecBuilders;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.TrainingConfig;
@@ -23,6 +19,8 @@ import org.brainbench.api.training.TrainingConfig;
 public final class DjlBackend implements Backend {
   public static final String ID = "djl";
   private static final String THREADS = "ai.djl.pytorch.num_threads";
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final SpecBuilders<DjlModelBuilder<?>> BUILDERS = SpecBuilders.load((Class) DjlModelBuilder.class, ID);
 
   @Override
   public String id() {
@@ -37,7 +35,7 @@ public final class DjlBackend implements Backend {
 
   @Override
   public Set<String> supportedModels() {
-    return Set.of(Cnn3dSpec.ID, MedicalTransformerSpec.ID, SliceCnnSpec.ID, InflatedVitSpec.ID);
+    return BUILDERS.modelIds();
   }
 
   @Override
@@ -49,18 +47,7 @@ public final class DjlBackend implements Backend {
     Engine engine = engine();
     engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
     NamedParameters names = new NamedParameters();
-    Block block;
-    if (spec instanceof Cnn3dSpec cnn) {
-      block = Cnn3dBlocks.build(cnn, head, names);
-    } else if (spec instanceof MedicalTransformerSpec mt) {
-      block = new MedicalTransformerBlock(mt, head, names);
-    } else if (spec instanceof SliceCnnSpec slice) {
-      block = new SliceCnnBlock(slice, head, names);
-    } else if (spec instanceof InflatedVitSpec vit) {
-      block = head.type() == TaskType.PRETRAIN ? new Vit2dPretrainBlock(vit, head, names) : new InflatedVitBlock(vit, head, names);
-    } else {
-      throw new IllegalArgumentException("the DJL backend cannot build " + spec.id());
-    }
+    Block block = BUILDERS.forSpec(spec).buildAny(spec, head, names);
     return new DjlModel(spec, head, training, block, names);
   }
 

@@ -23,7 +23,21 @@ import org.brainbench.tasks.TaskType;
  * The inflated ViT on DJL for classify, regress and segment ({@link InflatedVitSpec} describes the
  * architecture and the UNETR-style decoder).
  */
-final class InflatedVitBlock extends AbstractBlock {
+public final class InflatedVitBlock extends AbstractBlock {
+  /** Registers this model with the DJL backend. */
+  public static final class Builder implements DjlModelBuilder<InflatedVitSpec> {
+    @Override
+    public Class<InflatedVitSpec> specType() {
+      return InflatedVitSpec.class;
+    }
+
+    @Override
+    public Block build(InflatedVitSpec spec, TaskHead head, NamedParameters names) {
+      // the 2D pre-training trains a 2D ViT on axial slices; the other heads the inflated 3D one
+      return head.type() == TaskType.PRETRAIN ? new Vit2dPretrainBlock(spec, head, names) : new InflatedVitBlock(spec, head, names);
+    }
+  }
+
   private final InflatedVitSpec spec;
   private final TaskHead head;
   private final Block patchEmbed;

@@ -1,5 +1,6 @@
 package org.brainbench.backend.djl;
 
+import ai.djl.nn.Block;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -30,7 +31,20 @@ import org.brainbench.tasks.TaskType;
  * log-probabilities (B, K, D, H, W), or for pre-training {predictions (B, T, E), targets (B, T, E),
  * mask (B, T), embedding spread (scalar)}.
  */
-final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
+public final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
+  /** Registers this model with the DJL backend. */
+  public static final class Builder implements DjlModelBuilder<MedicalTransformerSpec> {
+    @Override
+    public Class<MedicalTransformerSpec> specType() {
+      return MedicalTransformerSpec.class;
+    }
+
+    @Override
+    public Block build(MedicalTransformerSpec spec, TaskHead head, NamedParameters names) {
+      return new MedicalTransformerBlock(spec, head, names);
+    }
+  }
+
   private final MedicalTransformerSpec spec;
   private final TaskHead head;
   private final List<View> views;
@@ -51,7 +65,7 @@ final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
   MedicalTransformerBlock(MedicalTransformerSpec spec, TaskHead head, NamedParameters names) {
     this.spec = spec;
     this.head = head;
-    this.views = spec.viewList();
+    this.views = spec.views();
     int e = spec.embedDim();
     encoder = addChildBlock("encoder", new SliceEmbedder(names, "encoder", spec.encoder(), spec.encoderChannels(), e));
     cls = addChildBlock("cls", new ParamBlock("cls_token", new Shape(1, 1, e), Initializer.ZEROS));

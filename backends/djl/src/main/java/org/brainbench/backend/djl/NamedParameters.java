@@ -18,7 +18,7 @@ import java.util.Map;
  * PyTorch checkpoints, and each parameter gets the initialisation of its kind. Batch-norm running
  * statistics are buffers: exported and imported, never counted as parameters.
  */
-final class NamedParameters {
+public final class NamedParameters {
   /** How a weight is initialised. */
   enum Init {
     /** He normal (fan in): convolutions and linear layers of CNNs. */

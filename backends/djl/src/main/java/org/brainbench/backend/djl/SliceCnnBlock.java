@@ -22,7 +22,20 @@ import org.brainbench.api.model.View;
 import org.brainbench.tasks.TaskType;
 
 /** The 2D-slice CNN on DJL ({@link SliceCnnSpec} describes it). */
-final class SliceCnnBlock extends AbstractBlock {
+public final class SliceCnnBlock extends AbstractBlock {
+  /** Registers this model with the DJL backend. */
+  public static final class Builder implements DjlModelBuilder<SliceCnnSpec> {
+    @Override
+    public Class<SliceCnnSpec> specType() {
+      return SliceCnnSpec.class;
+    }
+
+    @Override
+    public Block build(SliceCnnSpec spec, TaskHead head, NamedParameters names) {
+      return new SliceCnnBlock(spec, head, names);
+    }
+  }
+
   private final SliceCnnSpec spec;
   private final TaskHead head;
   private final View view;
@@ -38,9 +51,9 @@ final class SliceCnnBlock extends AbstractBlock {
   SliceCnnBlock(SliceCnnSpec spec, TaskHead head, NamedParameters names) {
     this.spec = spec;
     this.head = head;
-    this.view = spec.viewEnum();
+    this.view = spec.view();
     boolean segment = head.type() == TaskType.SEGMENT;
-    encoder = addChildBlock("encoder", spec.encoder().equals("resnet18") ? new ResNet18Encoder(names, "encoder", SliceCnnSpec.RESNET_WIDTH)
+    encoder = addChildBlock("encoder", spec.encoder() == org.brainbench.api.model.EncoderKind.RESNET18 ? new ResNet18Encoder(names, "encoder", SliceCnnSpec.RESNET_WIDTH)
         : new ConvEncoder2d(names, "encoder", spec.channels(), true, !segment));
     if (segment) {
       embed = null;
@@ -68,7 +81,7 @@ final class SliceCnnBlock extends AbstractBlock {
     } else {
       position = null;
     }
-    if (spec.aggregation().equals("attention")) {
+    if (spec.aggregation() == org.brainbench.api.model.Aggregation.ATTENTION) {
       attentionFc1 = addChildBlock("att1", Linear.builder().setUnits(spec.embedding()).build());
       attentionFc2 = addChildBlock("att2", Linear.builder().setUnits(1).optBias(false).build());
       names.addWeights("attention.fc1", attentionFc1);
@@ -103,13 +116,13 @@ final class SliceCnnBlock extends AbstractBlock {
       h = h.add(position.forward(ps, inputs, training).singletonOrThrow());
     }
     NDArray pooled = switch (spec.aggregation()) {
-      case "max" -> h.max(new int[] {1});
-      case "attention" -> {
+      case MAX -> h.max(new int[] {1});
+      case ATTENTION -> {
         NDArray a = attentionFc2.forward(ps, new NDList(attentionFc1.forward(ps, new NDList(h), training).singletonOrThrow().tanh()), training)
             .singletonOrThrow().softmax(1); // (B, S, 1)
         yield h.mul(a).sum(new int[] {1});
       }
-      default -> h.mean(new int[] {1});
+      case MEAN -> h.mean(new int[] {1});
     };
     return out.forward(ps, new NDList(pooled), training);
   }

@@ -22,8 +22,8 @@ final class SliceEmbedder extends AbstractBlock {
   private final Linear proj;
   private final boolean resnet;
 
-  SliceEmbedder(NamedParameters names, String prefix, String encoder, List<Integer> channels, int embedDim) {
-    resnet = encoder.equals("resnet18");
+  SliceEmbedder(NamedParameters names, String prefix, org.brainbench.api.model.EncoderKind encoder, List<Integer> channels, int embedDim) {
+    resnet = encoder == org.brainbench.api.model.EncoderKind.RESNET18;
     cnn = addChildBlock("cnn", resnet ? new ResNet18Encoder(names, prefix, channels.get(0))
         : new ConvEncoder2d(names, prefix, channels, false, false));
     proj = addChildBlock("proj", Linear.builder().setUnits(embedDim).build());

@@ -13,7 +13,20 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * trunk (conv-BN-ReLU-maxpool blocks, a 1x1x1 block, global average pooling, dropout, linear head)
  * or the 3D U-Net for segmentation.
  */
-final class Cnn3dGraph implements ModelGraph {
+public final class Cnn3dGraph implements ModelGraph {
+  /** Registers this model with the DL4J backend. */
+  public static final class Builder implements Dl4jModelBuilder<Cnn3dSpec> {
+    @Override
+    public Class<Cnn3dSpec> specType() {
+      return Cnn3dSpec.class;
+    }
+
+    @Override
+    public ModelGraph build(Cnn3dSpec spec, TaskHead head) {
+      return new Cnn3dGraph(spec, head);
+    }
+  }
+
   private final Cnn3dSpec spec;
   private final TaskHead head;
 

@@ -8,11 +8,8 @@ import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.backend.NativeHeap;
-import org.brainbench.api.model.Cnn3dSpec;
-import org.brainbench.api.model.InflatedVitSpec;
-import org.brainbench.api.model.MedicalTransformerSpec;
+import org.brainbench.api.backend.SpecBuilders;
 import org.brainbench.api.model.ModelSpec;
-import org.brainbench.api.model.SliceCnnSpec;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.TrainingConfig;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,6 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Dl4jBackend implements Backend {
   public static final String ID = "dl4j";
   private static final String THREADS = "brainbench.dl4j.threads";
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final SpecBuilders<Dl4jModelBuilder<?>> BUILDERS = SpecBuilders.load((Class) Dl4jModelBuilder.class, ID);
 
   @Override
   public String id() {
@@ -49,7 +48,7 @@ public final class Dl4jBackend implements Backend {
 
   @Override
   public Set<String> supportedModels() {
-    return Set.of(Cnn3dSpec.ID, SliceCnnSpec.ID, MedicalTransformerSpec.ID, InflatedVitSpec.ID);
+    return BUILDERS.modelIds();
   }
 
   @Override
@@ -59,18 +58,7 @@ public final class Dl4jBackend implements Backend {
       throw new IllegalArgumentException(spec.id() + ": " + problem);
     }
     start();
-    ModelGraph graph;
-    if (spec instanceof Cnn3dSpec cnn) {
-      graph = new Cnn3dGraph(cnn, head);
-    } else if (spec instanceof InflatedVitSpec vit) {
-      graph = new InflatedVitGraph(vit, head);
-    } else if (spec instanceof MedicalTransformerSpec mt) {
-      graph = new MedicalTransformerGraph(mt, head);
-    } else if (spec instanceof SliceCnnSpec slice) {
-      graph = new SliceCnnGraph(slice, head);
-    } else {
-      throw new IllegalArgumentException("the DL4J backend cannot build " + spec.id());
-    }
+    ModelGraph graph = BUILDERS.forSpec(spec).buildAny(spec, head);
     // what earlier models left for the collector (SameDiff's dropped arrays) would otherwise count
     // as this model's working set (see Dl4jModel#collectGarbageIfNeeded)
     System.gc();

@@ -142,8 +142,9 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     }
     pinThreads();
     Map<String, INDArray> feed = feed(batch);
-    for (Map.Entry<String, long[]> d : graph.dropouts().entrySet()) {
-      feed.put(d.getKey(), dropoutMask(batch.size(), d.getValue(), graph.dropoutRate(d.getKey())));
+    for (Map.Entry<String, NamedGraph.Dropout> d : graph.dropouts().entrySet()) {
+      NamedGraph.Dropout drop = d.getValue();
+      feed.put(d.getKey(), dropoutMask((int) (batch.size() * drop.rowsPerSample()), drop.shape(), drop.rate()));
     }
     List<String> outputs = new ArrayList<>();
     outputs.add(LOSS_TRAIN);
@@ -481,6 +482,20 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
 
   @Override
   public void importTrainingState(List<Tensor> state) {
+    List<String> problems = new ArrayList<>();
+    for (Tensor t : state) {
+      String parameter = Optimizer.parameterOf(t.name());
+      SDVariable v = graph.parameters().get(parameter);
+      if (v == null) {
+        problems.add("optimiser state names an unknown parameter: " + parameter);
+      } else if (!t.name().endsWith("/step") && !java.util.Arrays.equals(v.getArr().shape(), t.shape())) {
+        problems.add("optimiser state " + t.name() + " has shape " + java.util.Arrays.toString(t.shape()) + ", the parameter "
+            + java.util.Arrays.toString(v.getArr().shape()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
     optimizer.restore(state);
   }
 

@@ -17,7 +17,20 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * pretrain, the 2D ViT on axial slices with SimMIM: masked patch tokens, pixels predicted by
  * {@code decoder_pred}.
  */
-final class InflatedVitGraph implements ModelGraph {
+public final class InflatedVitGraph implements ModelGraph {
+  /** Registers this model with the DL4J backend. */
+  public static final class Builder implements Dl4jModelBuilder<InflatedVitSpec> {
+    @Override
+    public Class<InflatedVitSpec> specType() {
+      return InflatedVitSpec.class;
+    }
+
+    @Override
+    public ModelGraph build(InflatedVitSpec spec, TaskHead head) {
+      return new InflatedVitGraph(spec, head);
+    }
+  }
+
   private final InflatedVitSpec spec;
   private final TaskHead head;
   private final long dim;
@@ -136,7 +149,8 @@ final class InflatedVitGraph implements ModelGraph {
     SDVariable m = mask.reshape(-1, g, 1);
     SDVariable maskToken = l.parameter("mask_token", Init.TRUNC_NORMAL, 0, 1, 1, dim);
     tokens = tokens.mul(m.rsub(1)).add(m.mul(maskToken));
-    List<SDVariable> hidden = trunk(l, tokens, g);
+    // the 2D ViT runs on the axial slices: every slice is a row of the batch
+    List<SDVariable> hidden = trunk(l.withRowsPerSample(dhw[0]), tokens, g);
     SDVariable body = patchTokens(hidden.get(hidden.size() - 1), g);
     long pixels = (long) p * p * c;
     SDVariable prediction = TransformerLayers.linear(l, "decoder_pred", body, g, dim, pixels, Init.TRUNC_NORMAL);

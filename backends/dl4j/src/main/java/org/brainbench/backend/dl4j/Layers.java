@@ -30,15 +30,28 @@ final class Layers {
   /** Weights become buffers (not trained, exported): for a momentum copy of an encoder. */
   final boolean weightsAsBuffers;
 
+  /** Rows of the leading dimension per sample of the batch: 1, or the slices per volume for layers that run on slices. */
+  final long rowsPerSample;
+
   Layers(NamedGraph graph, boolean training) {
     this(graph, training, false);
   }
 
   Layers(NamedGraph graph, boolean training, boolean weightsAsBuffers) {
+    this(graph, training, weightsAsBuffers, 1);
+  }
+
+  private Layers(NamedGraph graph, boolean training, boolean weightsAsBuffers, long rowsPerSample) {
     this.graph = graph;
     this.sd = graph.sd;
     this.training = training;
     this.weightsAsBuffers = weightsAsBuffers;
+    this.rowsPerSample = rowsPerSample;
+  }
+
+  /** The same layers for inputs with {@code rows} rows per sample (slices of a volume): dropout masks are drawn per row. */
+  Layers withRowsPerSample(long rows) {
+    return new Layers(graph, training, weightsAsBuffers, rows);
   }
 
   /** A weight of this branch: a parameter, or a buffer for a momentum copy. */
@@ -162,6 +175,6 @@ final class Layers {
     if (!training || rate <= 0) {
       return x;
     }
-    return x.mul(graph.dropoutMask(rate, shapeWithoutBatch));
+    return x.mul(graph.dropoutMask(rate, rowsPerSample, shapeWithoutBatch));
   }
 }

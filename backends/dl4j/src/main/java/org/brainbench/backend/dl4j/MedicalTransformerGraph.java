@@ -19,7 +19,20 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * per-view 2D decoders fused by averaging the views' probabilities (segment), or masked encoding
  * vector prediction against a momentum copy of the encoder (pretrain).
  */
-final class MedicalTransformerGraph implements ModelGraph {
+public final class MedicalTransformerGraph implements ModelGraph {
+  /** Registers this model with the DL4J backend. */
+  public static final class Builder implements Dl4jModelBuilder<MedicalTransformerSpec> {
+    @Override
+    public Class<MedicalTransformerSpec> specType() {
+      return MedicalTransformerSpec.class;
+    }
+
+    @Override
+    public ModelGraph build(MedicalTransformerSpec spec, TaskHead head) {
+      return new MedicalTransformerGraph(spec, head);
+    }
+  }
+
   private static final String TARGET = "target_encoder";
 
   private final MedicalTransformerSpec spec;
@@ -30,7 +43,7 @@ final class MedicalTransformerGraph implements ModelGraph {
   MedicalTransformerGraph(MedicalTransformerSpec spec, TaskHead head) {
     this.spec = spec;
     this.head = head;
-    this.views = spec.viewList();
+    this.views = spec.views();
     this.embed = spec.embedDim();
   }
 
@@ -45,7 +58,7 @@ final class MedicalTransformerGraph implements ModelGraph {
     SDVariable last;
     List<SDVariable> features = List.of();
     long width;
-    if (spec.encoder().equals("resnet18")) {
+    if (spec.encoder() == org.brainbench.api.model.EncoderKind.RESNET18) {
       int w = spec.encoderChannels().get(0);
       last = SliceEncoders.resnet18(l, prefix, s, head.inputChannels(), w, hw, slices);
       width = 8L * w;
@@ -79,7 +92,8 @@ final class MedicalTransformerGraph implements ModelGraph {
     for (int i = 0; i < views.size(); i++) {
       View v = views.get(i);
       SDVariable pos = l.parameter("pos_embed." + v.id(), Init.TRUNC_NORMAL, 0, v.slices(head.inputShape()), embed);
-      parts.add(pos.add(viewTable.get(SDIndex.interval((long) i, (long) i + 1))));
+      // one view: its row is the whole table (slicing a dimension of size 1 whole breaks SameDiff's backward in M2.1)
+      parts.add(pos.add(views.size() == 1 ? viewTable : viewTable.get(SDIndex.interval((long) i, (long) i + 1))));
     }
     long t = tokens();
     SDVariable positions = l.sd.concat(0, parts.toArray(SDVariable[]::new)).reshape(1, t, embed);

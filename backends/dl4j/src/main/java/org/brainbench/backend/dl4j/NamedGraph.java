@@ -39,8 +39,7 @@ final class NamedGraph {
   private final Map<String, SDVariable> parameters = new LinkedHashMap<>();
   private final Map<String, SDVariable> buffers = new LinkedHashMap<>();
   private final List<BatchStats> batchStats = new ArrayList<>();
-  private final Map<String, long[]> dropouts = new LinkedHashMap<>();
-  private final Map<String, Double> dropoutRates = new LinkedHashMap<>();
+  private final Map<String, Dropout> dropouts = new LinkedHashMap<>();
   private final RandomGenerator init;
   private int unique;
 
@@ -118,16 +117,22 @@ final class NamedGraph {
   }
 
   /**
+   * A dropout placeholder: its shape without the leading dimension, its rate, and how many rows of
+   * that dimension each sample of a batch has (1, or the slices per volume where a model runs on
+   * slices).
+   */
+  record Dropout(long[] shape, double rate, long rowsPerSample) {}
+
+  /**
    * A dropout mask placeholder of the training branch: the model fills it with 0 and 1/(1-rate)
    * from its own seeded generator at each step (so dropout is reproducible and resumable).
    */
-  SDVariable dropoutMask(double rate, long... shapeWithoutBatch) {
+  SDVariable dropoutMask(double rate, long rowsPerSample, long... shapeWithoutBatch) {
     String name = "dropout_mask_" + dropouts.size();
     long[] shape = new long[shapeWithoutBatch.length + 1];
     shape[0] = -1;
     System.arraycopy(shapeWithoutBatch, 0, shape, 1, shapeWithoutBatch.length);
-    dropouts.put(name, shapeWithoutBatch);
-    dropoutRates.put(name, rate);
+    dropouts.put(name, new Dropout(shapeWithoutBatch, rate, rowsPerSample));
     return sd.placeHolder(name, DataType.FLOAT, shape);
   }
 
@@ -148,12 +153,8 @@ final class NamedGraph {
     return batchStats;
   }
 
-  /** Dropout placeholders with their per-sample shape. */
-  Map<String, long[]> dropouts() {
+  /** Dropout placeholders by name. */
+  Map<String, Dropout> dropouts() {
     return dropouts;
-  }
-
-  double dropoutRate(String placeholder) {
-    return dropoutRates.get(placeholder);
   }
 }

@@ -77,6 +77,15 @@ final class Optimizer {
   }
 
   /** Restores {@link #export}'s tensors (replacing any state). */
+  /** The parameter a state tensor belongs to ({@code optimizer/<parameter>/first} and so on). */
+  static String parameterOf(String stateName) {
+    if (!stateName.startsWith(PREFIX) || stateName.lastIndexOf('/') <= PREFIX.length()) {
+      throw new IllegalArgumentException("not a DL4J optimiser state tensor: " + stateName);
+    }
+    String rest = stateName.substring(PREFIX.length());
+    return rest.substring(0, rest.lastIndexOf('/'));
+  }
+
   void restore(List<Tensor> state) {
     first.clear();
     second.clear();

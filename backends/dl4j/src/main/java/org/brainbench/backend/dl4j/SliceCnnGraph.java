@@ -13,7 +13,20 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * view's slices, a 1x1 convolution to the slice embedding, optional slice-position embeddings and
  * mean, max or attention pooling over slices; for segmentation a 2D U-Net decoder per slice.
  */
-final class SliceCnnGraph implements ModelGraph {
+public final class SliceCnnGraph implements ModelGraph {
+  /** Registers this model with the DL4J backend. */
+  public static final class Builder implements Dl4jModelBuilder<SliceCnnSpec> {
+    @Override
+    public Class<SliceCnnSpec> specType() {
+      return SliceCnnSpec.class;
+    }
+
+    @Override
+    public ModelGraph build(SliceCnnSpec spec, TaskHead head) {
+      return new SliceCnnGraph(spec, head);
+    }
+  }
+
   private final SliceCnnSpec spec;
   private final TaskHead head;
   private final View view;
@@ -21,7 +34,7 @@ final class SliceCnnGraph implements ModelGraph {
   SliceCnnGraph(SliceCnnSpec spec, TaskHead head) {
     this.spec = spec;
     this.head = head;
-    this.view = spec.viewEnum();
+    this.view = spec.view();
   }
 
   @Override
@@ -36,7 +49,7 @@ final class SliceCnnGraph implements ModelGraph {
       return segment(l, x, dhw, hw);
     }
     SDVariable last;
-    if (spec.encoder().equals("resnet18")) {
+    if (spec.encoder() == org.brainbench.api.model.EncoderKind.RESNET18) {
       last = SliceEncoders.resnet18(l, "encoder", x, c, SliceCnnSpec.RESNET_WIDTH, hw, slices);
     } else {
       List<SDVariable> f = SliceEncoders.convEncoder(l, "encoder", x, c, spec.channels(), hw, true, true, slices);
@@ -49,8 +62,8 @@ final class SliceCnnGraph implements ModelGraph {
       h = h.add(l.parameter("pos_embed", Init.TRUNC_NORMAL, 0, slices, e));
     }
     SDVariable pooled = switch (spec.aggregation()) {
-      case "max" -> h.max(1);
-      case "attention" -> {
+      case MAX -> h.max(1);
+      case ATTENTION -> {
         SDVariable flat = h.reshape(-1, e);
         SDVariable hidden = l.sd.math().tanh(l.linear("attention.fc1", flat, e, e, Init.HE));
         SDVariable w2 = l.parameter("attention.fc2.weight", Init.HE, e, 1, e);
@@ -58,7 +71,7 @@ final class SliceCnnGraph implements ModelGraph {
         SDVariable weights = l.sd.math().exp(TaskLosses.logSoftmax(l.sd, scores, 1));
         yield h.mul(weights.reshape(-1, slices, 1)).sum(1);
       }
-      default -> h.mean(1);
+      case MEAN -> h.mean(1);
     };
     return l.linear("head", pooled, e, head.outputs(), Init.HE);
   }

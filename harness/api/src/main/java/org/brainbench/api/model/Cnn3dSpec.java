@@ -24,33 +24,31 @@ import org.brainbench.tasks.TaskType;
  * @param dropout before the final linear layer (classify, regress)
  * @param segmentationLevels encoder levels of the segmentation U-Net (>= 2)
  */
-public record Cnn3dSpec(List<Integer> channels, double widthFactor, double dropout, int segmentationLevels) implements ModelSpec {
+@ModelInfo(id = Cnn3dSpec.ID, summary = "3D CNN trained from scratch (SFCN-style; a 3D U-Net from the same blocks for segmentation)")
+public record Cnn3dSpec(
+    @Param(value = "channels per conv block at full width (SFCN: 32,64,128,256,256,64)", defaultValue = "[32, 64, 128, 256, 256, 64]",
+        min = 1, minItems = 2) List<Integer> channels,
+    @Param(value = "multiplies every channel count, for small runs", defaultValue = "1.0", min = 0, minOpen = true, max = 8) double widthFactor,
+    @Param(value = "dropout before the output layer (classify, regress)", defaultValue = "0.5", min = 0, max = 1, maxOpen = true) double dropout,
+    @Param(value = "U-Net encoder levels used for segmentation", defaultValue = "4", min = 2) int segmentationLevels) implements ModelSpec {
   public static final String ID = "cnn3d";
   public static final List<Integer> PAPER_CHANNELS = List.of(32, 64, 128, 256, 256, 64);
 
   public Cnn3dSpec {
-    if (channels == null || channels.size() < 2) {
-      throw new IllegalArgumentException("channels must list at least 2 blocks");
-    }
-    for (int c : channels) {
-      if (c < 1) {
-        throw new IllegalArgumentException("channels must be >= 1, got " + channels);
-      }
-    }
-    if (!(widthFactor > 0 && widthFactor <= 8)) {
-      throw new IllegalArgumentException("widthFactor must be in (0, 8], got " + widthFactor);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-    }
-    if (segmentationLevels < 2 || segmentationLevels > channels.size()) {
+    ParamSchema.check(Cnn3dSpec.class, channels, widthFactor, dropout, segmentationLevels);
+    if (segmentationLevels > channels.size()) {
       throw new IllegalArgumentException("segmentationLevels must be in [2, " + channels.size() + "], got " + segmentationLevels);
     }
     channels = List.copyOf(channels);
   }
 
   public static Cnn3dSpec defaults() {
-    return new Cnn3dSpec(PAPER_CHANNELS, 1.0, 0.5, 4);
+    return (Cnn3dSpec) ParamSchema.of(Cnn3dSpec.class).defaults();
+  }
+
+  /** Small configurations for tests and parity: a 3-block trunk (2-level U-Net) and a 4-block one. */
+  public static List<Cnn3dSpec> examples() {
+    return List.of(new Cnn3dSpec(List.of(4, 8, 8), 0.5, 0.1, 2), new Cnn3dSpec(List.of(4, 8, 8, 4), 1.0, 0.0, 3));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.brainbench.api.model;
 
+import java.util.List;
 import org.brainbench.tasks.TaskType;
 
 /**
@@ -32,35 +33,29 @@ import org.brainbench.tasks.TaskType;
  *       no 3D transposed convolution); channels are {@code decoderChannels} * 2^j.
  * </ul>
  */
+@ModelInfo(id = InflatedVitSpec.ID,
+    summary = "ViT with a 3D patch embedding, inflated from 2D ViT weights; UNETR-style decoder for segmentation")
 public record InflatedVitSpec(
-    int patch, int dim, int depth, int heads, double mlpRatio, double dropout, String inflation, String weights, double maskRatio,
-    int decoderChannels) implements ModelSpec {
+    @Param(value = "patch size (voxels per side, a power of two)", defaultValue = "8", min = 2, max = 32) int patch,
+    @Param(value = "token width", defaultValue = "128", min = 1) int dim,
+    @Param(value = "Transformer blocks", defaultValue = "4", min = 1) int depth,
+    @Param(value = "attention heads", defaultValue = "4", min = 1) int heads,
+    @Param(value = "MLP width / token width", defaultValue = "2.0", min = 0, minOpen = true, max = 16) double mlpRatio,
+    @Param(value = "dropout in the Transformer", defaultValue = "0.1", min = 0, max = 1, maxOpen = true) double dropout,
+    @Param(value = "centering or averaging", defaultValue = "centering") PatchInflation inflation,
+    @Param(value = "2D ViT safetensors with timm names to inflate", defaultValue = "\"\"", file = true) String weights,
+    @Param(value = "share of patches masked in the 2D SimMIM pre-training", defaultValue = "0.5", min = 0, minOpen = true, max = 1, maxOpen = true)
+        double maskRatio,
+    @Param(value = "UNETR decoder channels at full resolution", defaultValue = "16", min = 1) int decoderChannels) implements ModelSpec {
   public static final String ID = "inflated-vit";
 
   public InflatedVitSpec {
-    if (patch < 2 || Integer.bitCount(patch) != 1 || patch > 32) {
+    ParamSchema.check(InflatedVitSpec.class, patch, dim, depth, heads, mlpRatio, dropout, inflation, weights, maskRatio, decoderChannels);
+    if (Integer.bitCount(patch) != 1) {
       throw new IllegalArgumentException("patch must be a power of two in [2, 32], got " + patch);
     }
-    if (dim < 1 || heads < 1 || dim % heads != 0) {
+    if (dim % heads != 0) {
       throw new IllegalArgumentException("dim must be a positive multiple of heads, got " + dim + " and " + heads);
-    }
-    if (depth < 1) {
-      throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-    }
-    if (!(mlpRatio > 0 && mlpRatio <= 16)) {
-      throw new IllegalArgumentException("mlpRatio must be in (0, 16], got " + mlpRatio);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-    }
-    if (!"centering".equals(inflation) && !"averaging".equals(inflation)) {
-      throw new IllegalArgumentException("inflation must be centering or averaging, got " + inflation);
-    }
-    if (!(maskRatio > 0 && maskRatio < 1)) {
-      throw new IllegalArgumentException("maskRatio must be in (0, 1), got " + maskRatio);
-    }
-    if (decoderChannels < 1) {
-      throw new IllegalArgumentException("decoderChannels must be >= 1, got " + decoderChannels);
     }
     if (weights == null) {
       weights = "";
@@ -68,7 +63,13 @@ public record InflatedVitSpec(
   }
 
   public static InflatedVitSpec defaults() {
-    return new InflatedVitSpec(8, 128, 4, 4, 2.0, 0.1, "centering", "", 0.5, 16);
+    return (InflatedVitSpec) ParamSchema.of(InflatedVitSpec.class).defaults();
+  }
+
+  /** Small configurations for tests and parity: both inflations, two patch sizes, with and without dropout. */
+  public static List<InflatedVitSpec> examples() {
+    return List.of(new InflatedVitSpec(4, 16, 2, 2, 2.0, 0.0, PatchInflation.CENTERING, "", 0.5, 4),
+        new InflatedVitSpec(8, 16, 3, 4, 1.5, 0.1, PatchInflation.AVERAGING, "", 0.5, 2));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.brainbench.api.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.brainbench.tasks.TaskType;
 
@@ -33,62 +32,46 @@ import org.brainbench.tasks.TaskType;
  *       gradient): the known failure, kept for ablations and for testing that collapse is caught.
  * </ul>
  */
+@ModelInfo(id = MedicalTransformerSpec.ID,
+    summary = "Medical Transformer: shared 2D slice CNN over 3 views + Transformer; masked encoding vector pre-training")
 public record MedicalTransformerSpec(
-    List<String> views,
-    String encoder,
-    List<Integer> encoderChannels,
-    int embedDim,
-    int depth,
-    int heads,
-    double mlpRatio,
-    double dropout,
-    double maskRatio,
-    double emaMomentum,
-    boolean collapseGuard) implements ModelSpec {
+    @Param(value = "views whose slices are embedded: sagittal, coronal, axial", defaultValue = "[sagittal, coronal, axial]") List<View> views,
+    @Param(value = "slice encoder: cnn or resnet18 (ResNet-18-shaped, base width encoderChannels[0])", defaultValue = "cnn") EncoderKind encoder,
+    @Param(value = "slice CNN channels per level (cnn)", defaultValue = "[16, 32, 64, 128]", min = 1) List<Integer> encoderChannels,
+    @Param(value = "token width", defaultValue = "128", min = 1) int embedDim,
+    @Param(value = "Transformer blocks", defaultValue = "4", min = 1) int depth,
+    @Param(value = "attention heads", defaultValue = "4", min = 1) int heads,
+    @Param(value = "MLP width / token width", defaultValue = "2.0", min = 0, minOpen = true, max = 16) double mlpRatio,
+    @Param(value = "dropout in the Transformer", defaultValue = "0.1", min = 0, max = 1, maxOpen = true) double dropout,
+    @Param(value = "share of slice embeddings hidden in pre-training", defaultValue = "0.3", min = 0, minOpen = true, max = 1, maxOpen = true)
+        double maskRatio,
+    @Param(value = "momentum of the target encoder in pre-training", defaultValue = "0.99", min = 0, max = 1, maxOpen = true) double emaMomentum,
+    @Param(value = "pre-training targets from the momentum encoder, normalised (false: the collapse-prone ablation)", defaultValue = "true")
+        boolean collapseGuard) implements ModelSpec {
   public static final String ID = "medical-transformer";
 
   public MedicalTransformerSpec {
-    if (views == null || views.isEmpty()) {
-      throw new IllegalArgumentException("views must list sagittal, coronal and/or axial");
-    }
-    for (String v : views) {
-      if (View.fromId(v) == null) {
-        throw new IllegalArgumentException("unknown view \"" + v + "\" (sagittal, coronal, axial)");
-      }
-    }
+    ParamSchema.check(MedicalTransformerSpec.class, views, encoder, encoderChannels, embedDim, depth, heads, mlpRatio, dropout, maskRatio,
+        emaMomentum, collapseGuard);
     if (views.stream().distinct().count() != views.size()) {
       throw new IllegalArgumentException("views repeat: " + views);
     }
-    if (!List.of("cnn", "resnet18").contains(encoder)) {
-      throw new IllegalArgumentException("encoder must be cnn or resnet18, got " + encoder);
-    }
-    if (encoderChannels == null || encoderChannels.isEmpty() || encoderChannels.stream().anyMatch(c -> c < 1)) {
-      throw new IllegalArgumentException("encoderChannels must be >= 1, got " + encoderChannels);
-    }
-    if (embedDim < 1 || heads < 1 || embedDim % heads != 0) {
+    if (embedDim % heads != 0) {
       throw new IllegalArgumentException("embedDim must be a positive multiple of heads, got " + embedDim + " and " + heads);
-    }
-    if (depth < 1) {
-      throw new IllegalArgumentException("depth must be >= 1, got " + depth);
-    }
-    if (!(mlpRatio > 0 && mlpRatio <= 16)) {
-      throw new IllegalArgumentException("mlpRatio must be in (0, 16], got " + mlpRatio);
-    }
-    if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-    }
-    if (!(maskRatio > 0 && maskRatio < 1)) {
-      throw new IllegalArgumentException("maskRatio must be in (0, 1), got " + maskRatio);
-    }
-    if (!(emaMomentum >= 0 && emaMomentum < 1)) {
-      throw new IllegalArgumentException("emaMomentum must be in [0, 1), got " + emaMomentum);
     }
     views = List.copyOf(views);
     encoderChannels = List.copyOf(encoderChannels);
   }
 
   public static MedicalTransformerSpec defaults() {
-    return new MedicalTransformerSpec(List.of("sagittal", "coronal", "axial"), "cnn", List.of(16, 32, 64, 128), 128, 4, 4, 2.0, 0.1, 0.3, 0.99, true);
+    return (MedicalTransformerSpec) ParamSchema.of(MedicalTransformerSpec.class).defaults();
+  }
+
+  /** Small configurations for tests and parity: three views with the cnn encoder, and one view with resnet18. */
+  public static List<MedicalTransformerSpec> examples() {
+    return List.of(
+        new MedicalTransformerSpec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), EncoderKind.CNN, List.of(4, 8), 16, 2, 2, 2.0, 0.0, 0.3, 0.9, true),
+        new MedicalTransformerSpec(List.of(View.AXIAL), EncoderKind.RESNET18, List.of(4), 16, 1, 2, 2.0, 0.0, 0.3, 0.9, true));
   }
 
   @Override
@@ -101,28 +84,22 @@ public record MedicalTransformerSpec(
     return true;
   }
 
-  public List<View> viewList() {
-    List<View> out = new ArrayList<>();
-    views.forEach(v -> out.add(View.fromId(v)));
-    return out;
-  }
-
   public int hidden() {
     return Counts.hidden(embedDim, mlpRatio);
   }
 
   /** Width of the encoder's last feature map (before the projection to embedDim). */
   public int encoderWidth() {
-    return encoder.equals("resnet18") ? 8 * encoderChannels.get(0) : encoderChannels.get(encoderChannels.size() - 1);
+    return encoder == EncoderKind.RESNET18 ? 8 * encoderChannels.get(0) : encoderChannels.get(encoderChannels.size() - 1);
   }
 
   @Override
   public String incompatibility(TaskHead head) {
-    if (head.type() == TaskType.SEGMENT && encoder.equals("resnet18")) {
+    if (head.type() == TaskType.SEGMENT && encoder == EncoderKind.RESNET18) {
       return "segmentation needs the cnn slice encoder (its levels give the decoder's skip connections)";
     }
-    int levels = encoder.equals("resnet18") ? 6 : encoderChannels.size();
-    for (View v : viewList()) {
+    int levels = encoder == EncoderKind.RESNET18 ? 6 : encoderChannels.size();
+    for (View v : views) {
       for (int s : v.sliceShape(head.inputShape())) {
         if (head.type() == TaskType.SEGMENT && s % (1 << (levels - 1)) != 0) {
           return v.id() + " slices are " + s + " voxels wide; segmentation needs multiples of " + (1 << (levels - 1));
@@ -146,7 +123,7 @@ public record MedicalTransformerSpec(
   }
 
   public long encoderParameters(int inputChannels) {
-    if (encoder.equals("resnet18")) {
+    if (encoder == EncoderKind.RESNET18) {
       return Counts.resnet18(inputChannels, encoderChannels.get(0)) + Counts.linear(encoderWidth(), embedDim);
     }
     long n = 0;
@@ -163,7 +140,7 @@ public record MedicalTransformerSpec(
     long n = encoderParameters(head.inputChannels());
     n += embedDim; // cls_token
     n += (long) views.size() * embedDim; // view_embed
-    for (View v : viewList()) {
+    for (View v : views) {
       n += (long) v.slices(head.inputShape()) * embedDim; // pos_embed.<view>
     }
     n += depth * Counts.transformerBlock(embedDim, hidden()) + Counts.norm(embedDim);

@@ -4,8 +4,13 @@ package org.brainbench.api.model;
  * A backend-neutral description of a model architecture. Every backend builds exactly this
  * architecture from it, so parameter counts agree across backends and with {@link
  * #parameterCount(TaskHead)}, the count computed from the spec alone.
+ *
+ * <p>A spec is a record annotated with {@link ModelInfo}, whose every component carries a {@link
+ * Param}, whose compact constructor starts with {@link ParamSchema#check}, and which has a {@code
+ * public static List<...> examples()} of small configurations. The {@link ModelCatalog} lists the
+ * permitted records in this order; backends register one builder per record type.
  */
-public sealed interface ModelSpec permits Cnn3dSpec, MedicalTransformerSpec, SliceCnnSpec, InflatedVitSpec {
+public sealed interface ModelSpec permits MedicalTransformerSpec, Cnn3dSpec, SliceCnnSpec, InflatedVitSpec {
   /** The model id used in suites and results ({@code cnn3d}, ...). */
   String id();
 

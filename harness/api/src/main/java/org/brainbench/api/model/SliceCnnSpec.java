@@ -25,39 +25,41 @@ import org.brainbench.tasks.TaskType;
  *       slice-by-slice approach whose loss of depth context the inflation paper criticises.
  * </ul>
  */
+@ModelInfo(id = SliceCnnSpec.ID,
+    summary = "2D-slice CNN (Gupta et al.): shared 2D encoder over one view's slices, permutation-invariant aggregation")
 public record SliceCnnSpec(
-    String view, String encoder, List<Integer> channels, int embedding, String aggregation, boolean positionEmbedding,
-    String imagenetWeights) implements ModelSpec {
+    @Param(value = "the view whose slices are encoded: sagittal, coronal, axial", defaultValue = "axial") View view,
+    @Param(value = "cnn (conv, instance norm, pool, ReLU blocks) or resnet18", defaultValue = "cnn") EncoderKind encoder,
+    @Param(value = "cnn channels per block", defaultValue = "[32, 64, 128, 256, 256]", min = 1) List<Integer> channels,
+    @Param(value = "slice embedding width (1x1 convolution)", defaultValue = "32", min = 1) int embedding,
+    @Param(value = "mean, max or attention over slices", defaultValue = "mean") Aggregation aggregation,
+    @Param(value = "add learned slice-position embeddings", defaultValue = "false") boolean positionEmbedding,
+    @Param(value = "resnet18: safetensors file with torchvision names", defaultValue = "\"\"", file = true) String imagenetWeights)
+    implements ModelSpec {
   public static final String ID = "slice-cnn";
   public static final int RESNET_WIDTH = 64;
 
   public SliceCnnSpec {
-    if (View.fromId(view) == null) {
-      throw new IllegalArgumentException("view must be sagittal, coronal or axial, got " + view);
-    }
-    if (!List.of("cnn", "resnet18").contains(encoder)) {
-      throw new IllegalArgumentException("encoder must be cnn or resnet18, got " + encoder);
-    }
-    if (channels == null || channels.isEmpty() || channels.stream().anyMatch(c -> c < 1)) {
-      throw new IllegalArgumentException("channels must be >= 1, got " + channels);
-    }
-    if (embedding < 1) {
-      throw new IllegalArgumentException("embedding must be >= 1, got " + embedding);
-    }
-    if (!List.of("mean", "max", "attention").contains(aggregation)) {
-      throw new IllegalArgumentException("aggregation must be mean, max or attention, got " + aggregation);
-    }
+    ParamSchema.check(SliceCnnSpec.class, view, encoder, channels, embedding, aggregation, positionEmbedding, imagenetWeights);
     if (imagenetWeights == null) {
       imagenetWeights = "";
     }
-    if (!imagenetWeights.isEmpty() && !encoder.equals("resnet18")) {
+    if (!imagenetWeights.isEmpty() && encoder != EncoderKind.RESNET18) {
       throw new IllegalArgumentException("imagenetWeights needs encoder resnet18");
     }
     channels = List.copyOf(channels);
   }
 
   public static SliceCnnSpec defaults() {
-    return new SliceCnnSpec("axial", "cnn", List.of(32, 64, 128, 256, 256), 32, "mean", false, "");
+    return (SliceCnnSpec) ParamSchema.of(SliceCnnSpec.class).defaults();
+  }
+
+  /** Small configurations for tests and parity: every aggregation, every view, both encoders, with and without positions. */
+  public static List<SliceCnnSpec> examples() {
+    return List.of(
+        new SliceCnnSpec(View.AXIAL, EncoderKind.CNN, List.of(4, 8, 8), 8, Aggregation.MEAN, false, ""),
+        new SliceCnnSpec(View.CORONAL, EncoderKind.CNN, List.of(4, 8), 8, Aggregation.ATTENTION, true, ""),
+        new SliceCnnSpec(View.SAGITTAL, EncoderKind.RESNET18, List.of(4), 8, Aggregation.MAX, false, ""));
   }
 
   @Override
@@ -65,13 +67,9 @@ public record SliceCnnSpec(
     return ID;
   }
 
-  public View viewEnum() {
-    return View.fromId(view);
-  }
-
   /** Width of the encoder's last feature map. */
   public int encoderWidth() {
-    return encoder.equals("resnet18") ? 8 * RESNET_WIDTH : channels.get(channels.size() - 1);
+    return encoder == EncoderKind.RESNET18 ? 8 * RESNET_WIDTH : channels.get(channels.size() - 1);
   }
 
   @Override
@@ -79,11 +77,11 @@ public record SliceCnnSpec(
     if (head.type() == TaskType.PRETRAIN) {
       return "slice-cnn has no self-supervised objective (use imagenetWeights for transfer)";
     }
-    if (head.type() == TaskType.SEGMENT && encoder.equals("resnet18")) {
+    if (head.type() == TaskType.SEGMENT && encoder == EncoderKind.RESNET18) {
       return "segmentation needs the cnn encoder (its blocks give the U-Net's skip connections)";
     }
-    int pools = encoder.equals("resnet18") ? 5 : head.type() == TaskType.SEGMENT ? channels.size() - 1 : channels.size();
-    for (int s : viewEnum().sliceShape(head.inputShape())) {
+    int pools = encoder == EncoderKind.RESNET18 ? 5 : head.type() == TaskType.SEGMENT ? channels.size() - 1 : channels.size();
+    for (int s : view.sliceShape(head.inputShape())) {
       if (s < (1 << pools)) {
         return view + " slices (" + s + " voxels) are too small for " + pools + " poolings";
       }
@@ -108,7 +106,7 @@ public record SliceCnnSpec(
   public long parameterCount(TaskHead head) {
     int in = head.inputChannels();
     long n = 0;
-    if (encoder.equals("resnet18")) {
+    if (encoder == EncoderKind.RESNET18) {
       n += Counts.resnet18(in, RESNET_WIDTH);
     } else {
       for (int c : channels) {
@@ -124,9 +122,9 @@ public record SliceCnnSpec(
     }
     n += Counts.conv(encoderWidth(), embedding, 1, true);
     if (positionEmbedding) {
-      n += (long) viewEnum().slices(head.inputShape()) * embedding;
+      n += (long) view.slices(head.inputShape()) * embedding;
     }
-    if (aggregation.equals("attention")) {
+    if (aggregation == Aggregation.ATTENTION) {
       n += Counts.linear(embedding, embedding) + embedding;
     }
     return n + Counts.linear(embedding, head.outputs());

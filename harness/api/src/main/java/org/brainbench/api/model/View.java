@@ -1,13 +1,11 @@
 package org.brainbench.api.model;
 
-import java.util.Locale;
-
 /**
  * A plane of section. Volumes are laid out depth-height-width = z-y-x (RAS after reorientation):
  * sagittal slices are taken along x (each a z-y image), coronal along y (z-x images), axial along z
  * (y-x images).
  */
-public enum View {
+public enum View implements Choice {
   SAGITTAL(2),
   CORONAL(1),
   AXIAL(0);
@@ -23,8 +21,9 @@ public enum View {
     return axis;
   }
 
-  public String id() {
-    return name().toLowerCase(Locale.ROOT);
+  @Override
+  public String toString() {
+    return id();
   }
 
   public static View fromId(String id) {

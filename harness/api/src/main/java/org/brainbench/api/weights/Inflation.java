@@ -82,7 +82,7 @@ public final class Inflation {
         for (int i = 0; i < p * p; i++) {
           float v = adapted[(o * channels + c) * p * p + i];
           for (int d = 0; d < p; d++) {
-            float w = spec.inflation().equals("centering") ? (d == p / 2 ? v : 0f) : v / p;
+            float w = spec.inflation() == org.brainbench.api.model.PatchInflation.CENTERING ? (d == p / 2 ? v : 0f) : v / p;
             out[((o * channels + c) * p + d) * p * p + i] = w;
           }
         }

@@ -17,7 +17,7 @@ class InflationTest {
   static final int E = 3;
 
   static InflatedVitSpec spec(String rule) {
-    return new InflatedVitSpec(P, E, 1, 1, 2.0, 0, rule, "", 0.5, 4);
+    return new InflatedVitSpec(P, E, 1, 1, 2.0, 0, org.brainbench.api.model.Choice.fromId(org.brainbench.api.model.PatchInflation.class, rule), "", 0.5, 4);
   }
 
   static List<Tensor> vit2d(int channels, int grid, long seed) {
@@ -143,7 +143,7 @@ class InflationTest {
     wrongDim.removeIf(t -> t.name().equals("cls_token"));
     assertThatThrownBy(() -> Inflation.inflate(wrongDim, spec("centering"), TaskHead.classify(1, new int[] {P, P, P}, 2)))
         .hasMessageContaining("missing cls_token");
-    InflatedVitSpec other = new InflatedVitSpec(2 * P, E, 1, 1, 2.0, 0, "centering", "", 0.5, 4);
+    InflatedVitSpec other = new InflatedVitSpec(2 * P, E, 1, 1, 2.0, 0, org.brainbench.api.model.PatchInflation.CENTERING, "", 0.5, 4);
     assertThatThrownBy(() -> Inflation.inflate(vit2d(1, 2, 7), other, TaskHead.classify(1, new int[] {8, 8, 8}, 2)))
         .hasMessageContaining("patch 8");
   }

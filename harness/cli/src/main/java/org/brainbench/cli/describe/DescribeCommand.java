@@ -17,7 +17,8 @@ import org.brainbench.api.training.TrainingConfig;
 import org.brainbench.cli.Json;
 import org.brainbench.cli.Main;
 import org.brainbench.cli.UserInputException;
-import org.brainbench.harness.suite.MetricNames;
+import org.brainbench.tasks.metric.MetricDefinition;
+import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.dataset.ManifestReader;
 import picocli.CommandLine.Command;
@@ -124,34 +125,23 @@ public final class DescribeCommand implements Callable<Integer> {
       ObjectNode o = arr.addObject();
       o.put("type", t.id());
       o.set("manifestColumns", Json.mapper().valueToTree(ManifestReader.requiredColumns(t)));
-      o.set("metrics", Json.mapper().valueToTree(MetricNames.of(t)));
-      o.set("defaultMetrics", Json.mapper().valueToTree(MetricNames.defaults(t)));
+      o.set("metrics", Json.mapper().valueToTree(MetricRegistry.selectable(t)));
+      o.set("defaultMetrics", Json.mapper().valueToTree(MetricRegistry.reported(t)));
     }
     return arr;
   }
 
   private static ArrayNode metrics() {
     ArrayNode arr = Json.mapper().createArrayNode();
-    String[][] defs = {
-      {"accuracy", "classify", "share of cases whose most probable class is the true class"},
-      {"balancedAccuracy", "classify", "mean recall over the classes present in the truth"},
-      {"auc", "classify", "ROC AUC of the positive (second) class; one-vs-rest macro for more classes; undefined (null) with one class"},
-      {"f1", "classify", "F1 of the positive class; macro over classes for more"},
-      {"sensitivity", "classify", "recall of the positive class; macro one-vs-rest for more"},
-      {"specificity", "classify", "recall of the negative class; macro one-vs-rest for more"},
-      {"mae", "regress", "mean absolute error (years)"},
-      {"rmse", "regress", "root mean squared error (years)"},
-      {"r2", "regress", "coefficient of determination, 1 - SS_res/SS_tot"},
-      {"pearson", "regress", "Pearson's r between truth and prediction"},
-      {"dice", "segment", "Dice 2|A∩B|/(|A|+|B|), mean over cases and labels; per label in dicePerLabel; 1 when both are empty"},
-      {"hd95", "segment", "95th percentile Hausdorff distance between mask edges in mm, mean over cases and labels; "
-          + "the image diagonal when exactly one mask is empty, 0 when both are"}};
-    for (String[] d : defs) {
+    for (MetricDefinition d : MetricRegistry.all()) {
       ObjectNode o = arr.addObject();
-      o.put("name", d[0]);
-      o.put("task", d[1]);
-      o.put("higherIsBetter", MetricNames.higherIsBetter(d[0]));
-      o.put("definition", d[2]);
+      o.put("name", d.name());
+      o.put("task", d.task().id());
+      o.put("higherIsBetter", d.higherIsBetter());
+      o.put("definition", d.definition());
+      o.put("selectable", d.selectable());
+      o.put("reportedByDefault", d.reported());
+      o.put("primary", d.primary());
     }
     return arr;
   }

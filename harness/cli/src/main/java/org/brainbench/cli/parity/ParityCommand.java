@@ -10,9 +10,9 @@ import org.brainbench.api.backend.Backends;
 import org.brainbench.cli.Json;
 import org.brainbench.cli.Main;
 import org.brainbench.cli.UserInputException;
-import org.brainbench.harness.parity.Parity;
-import org.brainbench.harness.parity.ParityCase;
-import org.brainbench.harness.parity.ParityResult;
+import org.brainbench.api.parity.Parity;
+import org.brainbench.api.parity.ParityCase;
+import org.brainbench.api.parity.ParityResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,7 +49,7 @@ public final class ParityCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Backend> backends = backends();
-    List<ParityCase> cases = ParityCase.quickstartModels(size).stream()
+    List<ParityCase> cases = ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.modelSpecs(), size).stream()
         .filter(c -> models == null || models.contains(c.spec().id()))
         .toList();
     if (cases.isEmpty()) {

@@ -1,12 +1,14 @@
 package org.brainbench.harness.compare;
 
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.brainbench.harness.report.Metrics;
 
 /**
  * Compares results with a baseline, cell by cell (CI regression). A baseline cell that is missing
@@ -32,7 +34,7 @@ public final class RegressionCheck {
     if (t != null) {
       return t;
     }
-    return Metrics.higherIsBetter(metric) && !"loss".equals(metric) ? new Tolerance(metric, DEFAULT_ABSOLUTE, false)
+    return MetricRegistry.higherIsBetter(metric) ? new Tolerance(metric, DEFAULT_ABSOLUTE, false)
         : new Tolerance(metric, DEFAULT_RELATIVE, true);
   }
 
@@ -82,7 +84,7 @@ public final class RegressionCheck {
   }
 
   private List<String> metrics(String taskType) {
-    List<String> m = new ArrayList<>(Metrics.shown(taskType));
+    List<String> m = new ArrayList<>(MetricRegistry.shown(TaskType.fromId(taskType)));
     for (String k : tolerances.keySet()) {
       if (!m.contains(k)) {
         m.add(k);
@@ -93,7 +95,7 @@ public final class RegressionCheck {
 
   private Finding judge(String cell, String metric, double baseline, double current) {
     Tolerance t = tolerance(metric);
-    double worse = Metrics.higherIsBetter(metric) ? baseline - current : current - baseline;
+    double worse = MetricRegistry.higherIsBetter(metric) ? baseline - current : current - baseline;
     double allowed = t.allowance(baseline);
     Finding.Verdict v = worse > allowed + 1e-12 ? Finding.Verdict.REGRESSED : -worse > allowed + 1e-12 ? Finding.Verdict.IMPROVED : Finding.Verdict.SAME;
     return new Finding(cell, metric, baseline, current, t, v, "");

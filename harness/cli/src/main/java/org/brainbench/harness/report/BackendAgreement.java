@@ -1,5 +1,8 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +52,7 @@ public record BackendAgreement(String task, String taskType, String model, doubl
       List<Run> reference = backends.get(ids.get(0));
       Run first = reference.get(0);
       for (String other : ids.subList(1, ids.size())) {
-        for (String metric : Metrics.shown(first.taskType())) {
+        for (String metric : MetricRegistry.shown(TaskType.fromId(first.taskType()))) {
           out.add(compare(first, metric, ids.get(0), reference, other, backends.get(other)));
         }
       }

@@ -1,5 +1,8 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +24,7 @@ public final class Charts {
     if (entries.isEmpty() || "pretrain".equals(entries.get(0).taskType())) {
       return List.of();
     }
-    String metric = Metrics.primary(entries.get(0).taskType());
+    String metric = MetricRegistry.primary(TaskType.fromId(entries.get(0).taskType())).name();
     double full = entries.stream().mapToDouble(Entry::labelFraction).max().orElse(1);
     List<Chart> charts = new ArrayList<>();
     charts.add(parameters(task, metric, entries, full));

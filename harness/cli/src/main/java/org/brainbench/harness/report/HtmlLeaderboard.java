@@ -1,5 +1,8 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,11 +85,11 @@ public final class HtmlLeaderboard {
   }
 
   private static void table(StringBuilder b, Leaderboard board, List<Entry> entries, String type) {
-    List<String> shown = Metrics.shown(type);
-    String primary = Metrics.primary(type);
+    List<String> shown = MetricRegistry.shown(TaskType.fromId(type));
+    String primary = MetricRegistry.primary(TaskType.fromId(type)).name();
     b.append("<table class=\"sortable board\"><thead><tr><th>labels</th><th>model</th><th>backend</th><th>runs</th>");
     for (String m : shown) {
-      b.append("<th>").append(Html.escape(m)).append(Metrics.higherIsBetter(m) ? " ↑" : " ↓").append("</th>");
+      b.append("<th>").append(Html.escape(m)).append(MetricRegistry.higherIsBetter(m) ? " ↑" : " ↓").append("</th>");
     }
     b.append("<th>Δ ").append(Html.escape(primary)).append(" vs best</th><th>trainable params</th><th>total params</th><th>train s/run</th><th>runs</th></tr></thead>\n<tbody>\n");
     for (Entry e : entries) {
@@ -148,7 +151,7 @@ public final class HtmlLeaderboard {
     if (backends.size() < 2 || "pretrain".equals(type)) {
       return;
     }
-    String primary = Metrics.primary(type);
+    String primary = MetricRegistry.primary(TaskType.fromId(type)).name();
     b.append("<h3>Backends side by side (").append(Html.escape(primary)).append(")</h3>\n<table class=\"sortable backends\"><thead><tr><th>labels</th><th>model</th>");
     backends.forEach(k -> b.append("<th>").append(Html.escape(k)).append("</th>"));
     b.append("</tr></thead><tbody>\n");

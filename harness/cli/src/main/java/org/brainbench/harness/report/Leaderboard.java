@@ -1,5 +1,8 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -38,9 +41,9 @@ public record Leaderboard(List<Entry> entries) {
     List<Entry> out = new ArrayList<>();
     for (var g : ranked.entrySet()) {
       List<Entry> group = g.getValue();
-      String metric = Metrics.primary(group.get(0).taskType());
+      String metric = MetricRegistry.primary(TaskType.fromId(group.get(0).taskType())).name();
       Comparator<Entry> order = Comparator.comparingDouble(e -> score(e, metric));
-      group.sort(Metrics.higherIsBetter(metric) ? order.reversed() : order);
+      group.sort(MetricRegistry.higherIsBetter(metric) ? order.reversed() : order);
       Entry best = group.get(0).ok() > 0 && !Double.isInfinite(score(group.get(0), metric)) ? group.get(0) : null;
       for (Entry e : group) {
         if (best == null || "pretrain".equals(e.taskType())) {
@@ -86,7 +89,7 @@ public record Leaderboard(List<Entry> entries) {
     Stat s = e.metrics().get(metric);
     double v = s == null ? Double.NaN : s.mean();
     if (Double.isNaN(v)) {
-      return Metrics.higherIsBetter(metric) ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+      return MetricRegistry.higherIsBetter(metric) ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
     return v;
   }
@@ -100,8 +103,8 @@ public record Leaderboard(List<Entry> entries) {
     Run first = runs.get(0);
     List<Run> ok = runs.stream().filter(Run::ok).toList();
     List<String> errors = runs.stream().filter(r -> !r.ok()).map(r -> r.cell() + ": " + r.error()).toList();
-    List<String> keys = new ArrayList<>(Metrics.shown(first.taskType()));
-    String primary = Metrics.primary(first.taskType());
+    List<String> keys = new ArrayList<>(MetricRegistry.shown(TaskType.fromId(first.taskType())));
+    String primary = MetricRegistry.primary(TaskType.fromId(first.taskType())).name();
     if (!keys.contains(primary)) {
       keys.add(primary);
     }

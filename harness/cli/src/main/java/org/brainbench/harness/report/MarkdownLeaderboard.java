@@ -1,5 +1,8 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +60,10 @@ public final class MarkdownLeaderboard {
   }
 
   private static void task(StringBuilder b, Leaderboard board, String task, String type, List<Entry> entries) {
-    String primary = Metrics.primary(type);
-    List<String> shown = Metrics.shown(type);
+    String primary = MetricRegistry.primary(TaskType.fromId(type)).name();
+    List<String> shown = MetricRegistry.shown(TaskType.fromId(type));
     b.append("## ").append(escape(task)).append(" (").append(escape(type)).append(")\n\n");
-    b.append("Ranked by ").append(primary).append(Metrics.higherIsBetter(primary) ? " (higher is better)." : " (lower is better).").append("\n\n");
+    b.append("Ranked by ").append(primary).append(MetricRegistry.higherIsBetter(primary) ? " (higher is better)." : " (lower is better).").append("\n\n");
     b.append("| labels | model | backend | runs |");
     for (String m : shown) {
       b.append(' ').append(m).append(" |");

@@ -15,7 +15,7 @@ import org.brainbench.api.backend.Model;
 import org.brainbench.api.training.TrainingConfig;
 import org.brainbench.api.weights.Tensor;
 import org.brainbench.cli.Progress;
-import org.brainbench.harness.suite.MetricNames;
+import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.seed.Seeds;
 import org.brainbench.tasks.volume.Grid;
@@ -49,7 +49,7 @@ final class TrainingLoop {
 
       @Override
       public boolean higherIsBetter() {
-        return MetricNames.higherIsBetter(metric);
+        return MetricRegistry.higherIsBetter(metric);
       }
     };
   }

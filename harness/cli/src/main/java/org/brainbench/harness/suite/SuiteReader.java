@@ -19,6 +19,7 @@ import org.brainbench.api.model.ModelCatalog;
 import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.ParamDef;
 import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.tasks.dataset.DatasetFormat;
 import org.brainbench.tasks.dataset.DatasetSource;
 import org.brainbench.tasks.preprocess.Normalization;
@@ -345,7 +346,7 @@ public final class SuiteReader {
       }
       List<String> metrics = new ArrayList<>();
       if (type != null) {
-        List<String> allowed = MetricNames.of(type);
+        List<String> allowed = MetricRegistry.selectable(type);
         for (Node m : t.get("metrics").items()) {
           String s = m.requiredString();
           if (s != null && !allowed.contains(s)) {
@@ -355,7 +356,7 @@ public final class SuiteReader {
           }
         }
         if (metrics.isEmpty()) {
-          metrics.addAll(MetricNames.defaults(type));
+          metrics.addAll(MetricRegistry.reported(type));
         }
       }
       SplitPlan split = split(t.get("split"), type);

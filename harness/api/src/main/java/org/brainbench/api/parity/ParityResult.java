@@ -1,4 +1,4 @@
-package org.brainbench.harness.parity;
+package org.brainbench.api.parity;
 
 /**
  * What {@link Parity} found for one (model, task) and pair of backends.

@@ -1,4 +1,4 @@
-package org.brainbench.harness.parity;
+package org.brainbench.api.parity;
 
 import java.util.SplittableRandom;
 import org.brainbench.api.backend.Backend;

@@ -1,0 +1,444 @@
+package org.brainbench.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.brainbench.tck.Fixtures.cube;
+import static org.brainbench.tck.Fixtures.weight;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.brainbench.api.backend.Backend;
+import org.brainbench.api.backend.Backends;
+import org.brainbench.api.backend.Batch;
+import org.brainbench.api.backend.ImportReport;
+import org.brainbench.api.backend.Model;
+import org.brainbench.api.model.Cnn3dSpec;
+import org.brainbench.api.model.EncoderKind;
+import org.brainbench.api.model.FineTune;
+import org.brainbench.api.model.InflatedVitSpec;
+import org.brainbench.api.model.MedicalTransformerSpec;
+import org.brainbench.api.model.ModelCatalog;
+import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.ParameterCount;
+import org.brainbench.api.model.PatchInflation;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.model.View;
+import org.brainbench.api.training.Augmentation;
+import org.brainbench.api.training.OptimizerKind;
+import org.brainbench.api.training.RegressionLoss;
+import org.brainbench.api.training.TrainingConfig;
+import org.brainbench.api.weights.Tensor;
+import org.brainbench.tasks.TaskType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every backend must do, as JUnit tests a backend runs by extending this class with a few
+ * lines ({@code class DjlContractTest extends BackendContract}), as DJL's integration tests run on
+ * every engine. Tiny shapes: the whole contract runs in about a minute per backend.
+ *
+ * <ul>
+ *   <li>every example configuration of every model in the catalogue, on every head it supports: the
+ *       built model has exactly the spec's parameter count, trains without NaN, predicts the right
+ *       shapes, and each fine-tuning mode freezes what it says;
+ *   <li>learning, determinism (same seed, same trajectory), weights round trips and mismatch errors,
+ *       freezing, resuming from exported weights and optimiser state, the pre-training objectives;
+ *   <li>native memory that stays bounded over many steps and after closing models.
+ * </ul>
+ *
+ * A backend that does not build a model of the catalogue names it in {@link #unsupportedModels()}
+ * with the reason (the documentation repeats it); every other check holds for every backend.
+ */
+public abstract class BackendContract {
+  /** The backend under test (usually {@code Backends.find(id)}). */
+  protected abstract Backend backend();
+
+  /** Model ids of the catalogue this backend does not build, each with the reason. */
+  protected Map<String, String> unsupportedModels() {
+    return Map.of();
+  }
+
+  /** Native objects a model holds (e.g. DJL's arrays in its manager), or -1 where the backend cannot count them. */
+  protected long liveNativeObjects(Model model) {
+    return -1;
+  }
+
+  static final TrainingConfig TRAINING = TrainingConfig.defaults();
+  static final Cnn3dSpec CNN = new Cnn3dSpec(List.of(4, 8, 8, 4), 1.0, 0.0, 3);
+  static final int[] SMALL = cube(8);
+
+  protected Model build(ModelSpec spec, TaskHead head, long seed) {
+    return backend().newModel(spec, head, TRAINING, seed);
+  }
+
+  @Test
+  void isFoundThroughServiceLoaderAndReportsItself() {
+    Backend found = Backends.find(backend().id());
+    assertThat(found).as("backend %s listed in META-INF/services", backend().id()).isNotNull();
+    var info = backend().info();
+    assertThat(info.id()).isEqualTo(backend().id());
+    assertThat(info.version()).isNotBlank();
+    assertThat(info.nativeVersion()).isNotBlank();
+    assertThat(info.device()).isNotBlank();
+    assertThat(info.threads()).isPositive();
+  }
+
+  @Test
+  void buildsEveryModelOfTheCatalogue() {
+    List<String> expected = new ArrayList<>(ModelCatalog.ids());
+    expected.removeAll(unsupportedModels().keySet());
+    assertThat(backend().supportedModels()).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  /** Every example of every model on every head it supports, each on the smallest cube (16 or 32) it accepts. */
+  static Stream<Arguments> everyExample() {
+    List<Arguments> out = new ArrayList<>();
+    for (ModelCatalog.Entry e : ModelCatalog.entries()) {
+      List<ModelSpec> examples = e.examples();
+      for (int i = 0; i < examples.size(); i++) {
+        ModelSpec spec = examples.get(i);
+        for (TaskType type : TaskType.values()) {
+          TaskHead head = null;
+          for (int size : new int[] {16, 32}) {
+            TaskHead h = head(type, size);
+            if (spec.incompatibility(h) == null) {
+              head = h;
+              break;
+            }
+          }
+          if (head != null) {
+            out.add(Arguments.of(e.id() + "#" + i + " " + head, spec, head));
+          }
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  private static TaskHead head(TaskType type, int size) {
+    return switch (type) {
+      case CLASSIFY -> TaskHead.classify(2, cube(size), 3);
+      case REGRESS -> TaskHead.regress(1, new int[] {size, size + size / 2, size}); // a grid that is not a cube
+      case SEGMENT -> TaskHead.segment(2, cube(size), 3);
+      case PRETRAIN -> TaskHead.pretrain(1, cube(size));
+    };
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyExample")
+  void buildsTrainsAndPredictsEveryExample(String name, ModelSpec spec, TaskHead head) {
+    try (Model m = build(spec, head, 5)) {
+      assertThat(m.parameterCount()).as("parameters of %s", name).isEqualTo(ParameterCount.allTrainable(spec.parameterCount(head)));
+      assertThat(m.parameters()).extracting(p -> p.name()).doesNotHaveDuplicates();
+      Batch batch = Fixtures.random(head, 2, 1);
+      for (int i = 0; i < 2; i++) {
+        assertThat(m.trainStep(batch, 1e-3f)).isFinite();
+      }
+      long live = liveNativeObjects(m); // parameters, gradients and optimiser state exist now
+      assertThat(m.trainStep(batch, 1e-3f)).isFinite();
+      assertThat(m.evaluateLoss(batch)).isFinite();
+      if (head.type() != TaskType.PRETRAIN) {
+        m.predict(Batch.inputs(2, head, batch.images()));
+      }
+      assertThat(liveNativeObjects(m)).as("native objects left after a step (a leak)").isEqualTo(live);
+      if (head.type() == TaskType.PRETRAIN) {
+        assertThat(m.diagnostics()).containsKey("embeddingStd");
+        return;
+      }
+      float[][] p = m.predict(Batch.inputs(2, head, batch.images()));
+      assertThat(p).hasNumberOfRows(2);
+      int width = switch (head.type()) {
+        case CLASSIFY -> head.outputs();
+        case REGRESS -> 1;
+        default -> head.voxels();
+      };
+      assertThat(p[0]).hasSize(width);
+      assertThat(m.outputs(Batch.inputs(2, head, batch.images()))[0]).hasSize(head.type() == TaskType.SEGMENT ? head.outputs() * head.voxels() : width);
+      for (FineTune mode : FineTune.values()) {
+        m.setFrozen(spec.frozenBy(mode));
+        ParameterCount c = m.parameterCount();
+        if (mode == FineTune.FULL) {
+          assertThat(c.trainable()).isEqualTo(c.total());
+        } else {
+          assertThat(c.trainable()).as("%s trains", mode).isLessThan(c.total()).isPositive();
+        }
+      }
+    }
+  }
+
+  @Test
+  void classifierLearnsASeparableProblemTheSameWayTwice() {
+    float[] first = trainSeparable(7);
+    assertThat(trainSeparable(7)).as("same seed, same losses").containsExactly(first);
+    // from wherever the initial weights start: well below chance (ln 2) and well below the start
+    assertThat(first[first.length - 1]).isLessThan(0.35f).isLessThan(first[0] * 0.7f);
+  }
+
+  private float[] trainSeparable(long seed) {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    Batch batch = Fixtures.separable(head, 8, 3);
+    try (Model m = build(CNN, head, seed)) {
+      float[] losses = new float[25];
+      for (int i = 0; i < losses.length; i++) {
+        losses[i] = m.trainStep(batch, 1e-2f);
+      }
+      float[][] p = m.predict(Batch.inputs(batch.size(), head, batch.images()));
+      for (int i = 0; i < batch.size(); i++) {
+        assertThat(p[i][batch.classes()[i]]).as("probability of sample %d's class", i).isGreaterThan(0.5f);
+        assertThat(p[i][0] + p[i][1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+      }
+      return losses;
+    }
+  }
+
+  @Test
+  void otherSeedsDrawOtherInitialWeights() {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    try (Model a = build(CNN, head, 1); Model b = build(CNN, head, 2); Model c = build(CNN, head, 1)) {
+      assertThat(weight(a, "blocks.0.conv.weight")).isNotEqualTo(weight(b, "blocks.0.conv.weight"));
+      assertThat(weight(a, "blocks.0.conv.weight")).isEqualTo(weight(c, "blocks.0.conv.weight"));
+    }
+  }
+
+  @Test
+  void segmentationLearnsAVoxelMap() {
+    TaskHead head = TaskHead.segment(1, SMALL, 2);
+    Batch batch = Fixtures.brightForeground(head, 2, 1);
+    try (Model m = build(CNN, head, 2)) {
+      float start = m.trainStep(batch, 1e-2f);
+      float end = start;
+      for (int i = 0; i < 30; i++) {
+        end = m.trainStep(batch, 1e-2f);
+      }
+      assertThat(end).isLessThan(start);
+      float[][] p = m.predict(Batch.inputs(2, head, batch.images()));
+      assertThat(p[0]).hasSize(head.voxels());
+      int correct = 0;
+      for (int i = 0; i < head.voxels(); i++) {
+        correct += p[0][i] == batch.voxelClasses()[i] ? 1 : 0;
+      }
+      assertThat(correct).isGreaterThan((int) (0.9 * head.voxels()));
+    }
+  }
+
+  @Test
+  void weightsRoundTripThroughSaveAndLoad(@TempDir Path dir) throws Exception {
+    TaskHead head = TaskHead.regress(1, SMALL);
+    Batch batch = Fixtures.random(head, 4, 5);
+    try (Model a = build(CNN, head, 11); Model b = build(CNN, head, 12)) {
+      a.trainStep(batch, 1e-3f); // moves batch-norm statistics away from their initial values
+      a.save(dir);
+      b.load(dir);
+      Batch in = Batch.inputs(4, head, batch.images());
+      assertThat(b.predict(in)).isDeepEqualTo(a.predict(in));
+      assertThat(b.exportWeights()).isEqualTo(a.exportWeights());
+      assertThat(a.exportWeights()).extracting(Tensor::name).contains("blocks.0.conv.weight", "blocks.0.bn.running_mean", "head.weight", "head.bias");
+    }
+  }
+
+  @Test
+  void importRejectsMismatchesListingEveryOne() {
+    TaskHead head = TaskHead.regress(1, SMALL);
+    try (Model a = build(CNN, head, 11); Model b = build(CNN, head, 12)) {
+      List<Tensor> w = a.exportWeights();
+      List<Tensor> wrong = new ArrayList<>(w.subList(1, w.size()));
+      wrong.removeIf(t -> t.name().equals("head.weight"));
+      wrong.add(new Tensor("head.weight", new long[] {2, 2}, new float[4]));
+      wrong.add(new Tensor("no.such.weight", new long[] {1}, new float[1]));
+      assertThatThrownBy(() -> b.importWeights(wrong)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("missing " + w.get(0).name()).hasMessageContaining("head.weight has shape [2, 2]")
+          .hasMessageContaining("no.such.weight");
+    }
+  }
+
+  @Test
+  void lenientImportLoadsWhatMatchesAndReportsTheRest() {
+    TaskHead classify = TaskHead.classify(1, SMALL, 2);
+    TaskHead regress = TaskHead.regress(1, SMALL);
+    try (Model a = build(CNN, classify, 1); Model b = build(CNN, regress, 2)) {
+      List<Tensor> trunk = new ArrayList<>(a.exportWeights());
+      trunk.removeIf(t -> t.name().startsWith("head."));
+      trunk.add(new Tensor("extra.weight", new long[] {1}, new float[1]));
+      ImportReport r = b.importWeights(trunk, false);
+      assertThat(r.missing()).containsExactlyInAnyOrder("head.weight", "head.bias");
+      assertThat(r.unexpected()).containsExactly("extra.weight");
+      assertThat(r.loaded()).contains("blocks.0.conv.weight");
+      assertThat(weight(b, "blocks.0.conv.weight")).containsExactly(weight(a, "blocks.0.conv.weight"));
+    }
+  }
+
+  @Test
+  void frozenParametersDoNotMove() {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    try (Model m = build(CNN, head, 3)) {
+      m.setFrozen(name -> name.startsWith("blocks."));
+      assertThat(m.parameterCount().trainable()).isEqualTo(4 * 2 + 2);
+      float[] before = weight(m, "blocks.0.conv.weight");
+      float[] headBefore = weight(m, "head.weight");
+      m.trainStep(Fixtures.separable(head, 4, 2), 1e-2f);
+      assertThat(weight(m, "blocks.0.conv.weight")).containsExactly(before);
+      assertThat(weight(m, "head.weight")).isNotEqualTo(headBefore);
+    }
+  }
+
+  @Test
+  void resumingWithAdamWAndDropoutContinuesExactly() {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    continuesExactly(new Cnn3dSpec(List.of(4, 8, 8, 4), 1.0, 0.5, 3), head, Fixtures.separable(head, 4, 1), TRAINING);
+  }
+
+  @Test
+  void resumingWithSgdAndMomentumContinuesExactly() {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    TrainingConfig sgd = new TrainingConfig(10, 4, OptimizerKind.SGD, 1e-3, 1e-4, 0.9, 1, 0, 1.0, RegressionLoss.L1, Augmentation.none());
+    continuesExactly(new Cnn3dSpec(List.of(4, 8, 8, 4), 1.0, 0.5, 3), head, Fixtures.separable(head, 4, 2), sgd);
+  }
+
+  @Test
+  void resumingTheTransformerWithDropoutContinuesExactly() {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    continuesExactly(MT, head, Fixtures.random(head, 4, 1), TRAINING);
+  }
+
+  @Test
+  void resumingMaskedPretrainingWithItsMomentumEncoderContinuesExactly() {
+    TaskHead head = TaskHead.pretrain(1, SMALL);
+    MedicalTransformerSpec spec = new MedicalTransformerSpec(List.of(View.SAGITTAL, View.AXIAL), EncoderKind.CNN, List.of(4, 8), 16, 1, 2, 2.0, 0.1, 0.3,
+        0.9, true);
+    continuesExactly(spec, head, Fixtures.inputs(head, 2, 3), TRAINING);
+  }
+
+  /**
+   * A model rebuilt from exported weights and optimiser state, reseeded like the original, continues
+   * with exactly the same losses and weights; without the state the continuation differs.
+   */
+  private void continuesExactly(ModelSpec spec, TaskHead head, Batch batch, TrainingConfig training) {
+    try (Model original = backend().newModel(spec, head, training, 3)) {
+      original.reseed(100);
+      for (int i = 0; i < 3; i++) {
+        original.trainStep(batch, 1e-2f);
+      }
+      List<Tensor> weights = original.exportWeights();
+      List<Tensor> state = original.exportTrainingState();
+      assertThat(state).as("optimiser state exported").isNotEmpty();
+      original.reseed(200);
+      float[] expected = new float[3];
+      for (int i = 0; i < 3; i++) {
+        expected[i] = original.trainStep(batch, 1e-2f);
+      }
+      // another instance (other initial weights), as after a restart
+      try (Model resumed = backend().newModel(spec, head, training, 99)) {
+        resumed.importWeights(weights);
+        resumed.importTrainingState(state);
+        resumed.reseed(200);
+        float[] actual = new float[3];
+        for (int i = 0; i < 3; i++) {
+          actual[i] = resumed.trainStep(batch, 1e-2f);
+        }
+        assertThat(actual).containsExactly(expected);
+        assertThat(resumed.exportWeights()).isEqualTo(original.exportWeights());
+      }
+      try (Model fresh = backend().newModel(spec, head, training, 99)) {
+        fresh.importWeights(weights);
+        fresh.reseed(200);
+        assertThat(fresh.trainStep(batch, 1e-2f)).as("same weights, same first loss").isEqualTo(expected[0]);
+        assertThat(fresh.exportWeights()).as("without the optimiser state, another update").isNotEqualTo(original.exportWeights());
+      }
+    }
+  }
+
+  @Test
+  void trainingStateOfAnotherModelIsRejectedByName() {
+    TaskHead head = TaskHead.regress(1, SMALL);
+    try (Model a = build(CNN, head, 1); Model b = build(new Cnn3dSpec(List.of(4, 8), 1.0, 0.0, 2), head, 1)) {
+      a.trainStep(Fixtures.random(head, 2, 1), 1e-3f);
+      assertThatThrownBy(() -> b.importTrainingState(a.exportTrainingState())).isInstanceOf(RuntimeException.class)
+          .hasMessageMatching("(?s).*blocks\\.[23]\\..*");
+    }
+  }
+
+  static final MedicalTransformerSpec MT = new MedicalTransformerSpec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), EncoderKind.CNN, List.of(4, 8), 16,
+      1, 2, 2.0, 0.1, 0.5, 0.9, true);
+
+  @Test
+  void maskedEncodingPretrainingLearnsAndMovesTheMomentumEncoder() {
+    TaskHead head = TaskHead.pretrain(1, SMALL);
+    try (Model m = build(MT, head, 3)) {
+      Batch b = Fixtures.random(head, 4, 5);
+      float[] before = weight(m, "target_encoder.proj.weight");
+      List<Float> losses = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        m.reseed(i % 2); // the same two masks alternate
+        losses.add(m.trainStep(b, 3e-3f));
+      }
+      assertThat(losses.get(28) + losses.get(29)).isLessThan(0.8f * (losses.get(0) + losses.get(1)));
+      assertThat(m.diagnostics().get("embeddingStd")).isPositive();
+      assertThat(weight(m, "target_encoder.proj.weight")).as("the momentum encoder follows").isNotEqualTo(before);
+      assertThat(m.parameters()).as("the momentum encoder is state, not a parameter").noneMatch(p -> p.name().startsWith("target_encoder"));
+    }
+  }
+
+  @Test
+  void vitSimMimPretrainingLearnsOnAxialSlices() {
+    InflatedVitSpec vit = new InflatedVitSpec(4, 16, 1, 2, 2.0, 0.0, PatchInflation.CENTERING, "", 0.5, 4);
+    TaskHead head = TaskHead.pretrain(1, SMALL);
+    try (Model m = build(vit, head, 3)) {
+      Batch b = Fixtures.smooth(head, 2);
+      List<Float> losses = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        m.reseed(i % 2);
+        losses.add(m.trainStep(b, 3e-3f));
+      }
+      assertThat(losses.get(28) + losses.get(29)).isLessThan(0.5f * (losses.get(0) + losses.get(1)));
+      assertThat(m.diagnostics().get("embeddingStd")).isPositive();
+      assertThat(m.parameters()).anyMatch(p -> p.name().equals("patch_embed.proj.weight") && p.shape().length == 4);
+    }
+  }
+
+  /**
+   * Native memory does not leak: with the garbage collected and freed memory returned to the system,
+   * resident memory after each of several models' steps stays within a bound of the first model's.
+   * (A backend may keep garbage for its collector between steps, as DL4J does; what it keeps must be
+   * reclaimable.)
+   */
+  @Test
+  void residentMemoryStaysBoundedOverManyStepsAndModels() throws InterruptedException {
+    TaskHead head = TaskHead.segment(1, cube(16), 3);
+    Batch batch = Fixtures.random(head, 2, 1);
+    Batch probe = Batch.inputs(2, head, batch.images());
+    Cnn3dSpec spec = new Cnn3dSpec(List.of(8, 16, 16), 1.0, 0.0, 3);
+    long first = 0;
+    long worst = 0;
+    for (int model = 0; model < 4; model++) {
+      try (Model m = build(spec, head, model)) {
+        int steps = model == 0 ? 30 : 10;
+        for (int i = 0; i < steps; i++) {
+          m.trainStep(batch, 1e-3f);
+          m.outputs(probe);
+          if (model == 0 && i == 4) {
+            first = settledResidentBytes(); // warmed up: what follows must not add up
+          }
+        }
+        worst = Math.max(worst, settledResidentBytes());
+      }
+    }
+    // a step here computes several MB of activations (the first layer alone: 2 x 8 x 16^3 floats, 256 KB); keeping them would pass the bound within 25 steps
+    assertThat(worst - first).as("resident memory growth over 25 more steps and 3 more models x 10 steps, bytes").isLessThan(48L << 20);
+  }
+
+  /** Resident memory once the collector has run (twice: native deallocators run after the first) and glibc has trimmed its heap. */
+  private static long settledResidentBytes() throws InterruptedException {
+    System.gc();
+    Thread.sleep(100);
+    System.gc();
+    Thread.sleep(100);
+    org.brainbench.api.backend.NativeHeap.trim();
+    return Fixtures.residentBytes();
+  }
+}
