@@ -26,7 +26,7 @@ import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.PatchInflation;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.model.View;
-import org.brainbench.api.training.Augmentation;
+import org.brainbench.tasks.preprocess.Augmentation;
 import org.brainbench.api.training.OptimizerKind;
 import org.brainbench.api.training.RegressionLoss;
 import org.brainbench.api.training.TrainingConfig;

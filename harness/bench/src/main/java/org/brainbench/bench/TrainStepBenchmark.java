@@ -46,10 +46,11 @@ public class TrainStepBenchmark {
   @Param({"djl", "dl4j"})
   public String backend;
 
-  @Param({"cnn3d/classify", "cnn3d/regress", "cnn3d/segment",
-      "medical-transformer/classify", "medical-transformer/regress", "medical-transformer/segment", "medical-transformer/pretrain",
-      "slice-cnn/classify", "slice-cnn/regress", "slice-cnn/segment",
-      "inflated-vit/classify", "inflated-vit/regress", "inflated-vit/segment", "inflated-vit/pretrain"})
+  /**
+   * A {@link BenchCases} name ({@code model/task}). No default list: the cases come from the catalogue
+   * and the quickstart suite, and {@code bin/bench} passes them ({@code -p model=...}).
+   */
+  @Param({})
   public String model;
 
   @Param({"32", "64"})

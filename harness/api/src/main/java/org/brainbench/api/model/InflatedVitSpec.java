@@ -78,6 +78,23 @@ public record InflatedVitSpec(
   }
 
   @Override
+  public org.brainbench.api.weights.WeightsFile weightsFile() {
+    return weights.isEmpty() ? null : new org.brainbench.api.weights.WeightsFile("timm", weights);
+  }
+
+  /** A 2D ViT with timm's names, inflated to this 3D model (or kept 2D for the 2D pre-training head). */
+  @Override
+  public List<org.brainbench.api.weights.Tensor> convertWeights(List<org.brainbench.api.weights.Tensor> tensors, TaskHead head, int inputChannels) {
+    return org.brainbench.api.weights.Inflation.inflate(tensors, this, head);
+  }
+
+  /** The 2D pre-training stage's ViT, inflated the same way. */
+  @Override
+  public List<org.brainbench.api.weights.Tensor> fromStage(List<org.brainbench.api.weights.Tensor> tensors, TaskHead head) {
+    return org.brainbench.api.weights.Inflation.inflate(tensors, this, head);
+  }
+
+  @Override
   public boolean hasAttention() {
     return true;
   }

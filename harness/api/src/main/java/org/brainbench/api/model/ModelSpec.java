@@ -35,6 +35,27 @@ public sealed interface ModelSpec permits MedicalTransformerSpec, Cnn3dSpec, Sli
     return false;
   }
 
+  /** A weights file this model's own parameters name, to start from instead of random weights; null when none. */
+  default org.brainbench.api.weights.WeightsFile weightsFile() {
+    return null;
+  }
+
+  /**
+   * Tensors read from {@link #weightsFile()} converted to this model's neutral names and shapes for
+   * this head (e.g. a 2D ViT inflated to 3D, torchvision's ResNet renamed); as they are by default.
+   *
+   * @param inputChannels the task's input channels
+   */
+  default java.util.List<org.brainbench.api.weights.Tensor> convertWeights(java.util.List<org.brainbench.api.weights.Tensor> tensors, TaskHead head,
+      int inputChannels) {
+    return tensors;
+  }
+
+  /** Tensors a pre-training stage of this model saved, converted for this head; as they are by default. */
+  default java.util.List<org.brainbench.api.weights.Tensor> fromStage(java.util.List<org.brainbench.api.weights.Tensor> tensors, TaskHead head) {
+    return tensors;
+  }
+
   /** The parameters a fine-tuning mode freezes. */
   default java.util.function.Predicate<String> frozenBy(FineTune mode) {
     return switch (mode) {

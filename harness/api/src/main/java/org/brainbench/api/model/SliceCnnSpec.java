@@ -63,6 +63,17 @@ public record SliceCnnSpec(
   }
 
   @Override
+  public org.brainbench.api.weights.WeightsFile weightsFile() {
+    return imagenetWeights.isEmpty() ? null : new org.brainbench.api.weights.WeightsFile("torchvision", imagenetWeights);
+  }
+
+  /** torchvision's ResNet-18 names to the encoder's, RGB kernels adapted to the input channels. */
+  @Override
+  public List<org.brainbench.api.weights.Tensor> convertWeights(List<org.brainbench.api.weights.Tensor> tensors, TaskHead head, int inputChannels) {
+    return org.brainbench.api.weights.TorchvisionResnet.toEncoder(tensors, inputChannels, "encoder");
+  }
+
+  @Override
   public String id() {
     return ID;
   }

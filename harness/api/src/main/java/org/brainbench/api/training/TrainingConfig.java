@@ -1,5 +1,7 @@
 package org.brainbench.api.training;
 
+import org.brainbench.tasks.preprocess.Augmentation;
+
 /**
  * How a model is trained. The harness runs the loop (epochs, schedule, early stopping,
  * augmentation); the backend applies the optimiser, weight decay and gradient clipping.

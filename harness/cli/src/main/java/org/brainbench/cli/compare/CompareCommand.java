@@ -1,6 +1,5 @@
 package org.brainbench.cli.compare;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.brainbench.cli.Main;
-import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.UserInputException;
 import org.brainbench.harness.compare.DiffTable;
 import org.brainbench.harness.compare.Finding;
 import org.brainbench.harness.compare.RegressionCheck;
 import org.brainbench.harness.compare.Tolerance;
 import org.brainbench.harness.report.Run;
+import org.brainbench.harness.result.ResultRow;
 import org.brainbench.harness.report.Runs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,8 +52,8 @@ public final class CompareCommand implements Callable<Integer> {
         throw new UserInputException("--tolerance: " + e.getMessage());
       }
     }
-    Map<String, ObjectNode> base = byCell(baseline);
-    Map<String, ObjectNode> now = byCell(results);
+    Map<String, ResultRow> base = byCell(baseline);
+    Map<String, ResultRow> now = byCell(results);
     List<Finding> findings = new RegressionCheck(parsed).compare(base, now);
     PrintWriter out = spec.commandLine().getOut();
     out.print(DiffTable.render(findings, all));
@@ -61,8 +61,8 @@ public final class CompareCommand implements Callable<Integer> {
     return findings.stream().anyMatch(Finding::regressed) ? Main.EXIT_CHECK_FAILED : Main.EXIT_OK;
   }
 
-  private static Map<String, ObjectNode> byCell(Path source) throws IOException {
-    Map<String, ObjectNode> rows = new LinkedHashMap<>();
+  private static Map<String, ResultRow> byCell(Path source) throws IOException {
+    Map<String, ResultRow> rows = new LinkedHashMap<>();
     for (Run r : Runs.read(List.of(source))) {
       if (rows.put(r.cell(), r.row()) != null) {
         throw new UserInputException(source + ": cell " + r.cell() + " appears twice");

@@ -1,6 +1,6 @@
 package org.brainbench.cli.data;
 
-import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.UserInputException;
 
 /** Parses sizes written as one value ({@code 64}) or three ({@code 64x64x48}, {@code 64,64,48}). */
 final class Sizes {

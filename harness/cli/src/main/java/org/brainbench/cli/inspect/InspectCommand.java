@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.brainbench.cli.Json;
+import org.brainbench.harness.Json;
 import org.brainbench.cli.Main;
 import org.brainbench.tasks.nifti.NiftiHeader;
 import org.brainbench.tasks.nifti.NiftiReader;

@@ -3,20 +3,18 @@ package org.brainbench.cli.report;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.brainbench.cli.Main;
-import org.brainbench.cli.UserInputException;
-import java.util.ArrayList;
-import org.brainbench.harness.report.Chart;
-import org.brainbench.harness.report.Charts;
-import org.brainbench.harness.report.HtmlLeaderboard;
+import org.brainbench.harness.UserInputException;
 import org.brainbench.harness.report.Leaderboard;
-import org.brainbench.harness.report.PngCharts;
 import org.brainbench.harness.report.MarkdownLeaderboard;
+import org.brainbench.harness.report.Report;
+import org.brainbench.harness.report.ReportFormat;
 import org.brainbench.harness.report.Run;
 import org.brainbench.harness.report.Runs;
-import org.brainbench.tasks.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +35,9 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Option(names = "--plots", paramLabel = "DIR", description = "Write PNG charts per task into DIR (parameters vs metric, metric vs label fraction, learning curves).")
   Path plots;
+
+  @Option(names = "--jsonl", paramLabel = "FILE", description = "Write every given folder's result rows into one results.jsonl-format file.")
+  Path jsonl;
 
   @Option(names = "--title", paramLabel = "TEXT", description = "Heading of the leaderboard (default: the suites' names).")
   String title;
@@ -63,26 +64,26 @@ public final class ReportCommand implements Callable<Integer> {
           + "their groups get no bootstrap intervals and no paired comparison%n", withoutPredictions);
     }
     String heading = title != null ? title
-        : "brainbench leaderboard: " + String.join(", ", runs.stream().map(r -> r.row().path("suite").asText()).distinct().toList());
-    String text = MarkdownLeaderboard.render(board, heading);
+        : "brainbench leaderboard: " + String.join(", ", runs.stream().map(Run::suite).distinct().toList());
+    Report report = new Report(heading, board, runs);
     PrintWriter out = spec.commandLine().getOut();
-    if (markdown != null) {
-      AtomicFiles.writeString(markdown, text);
-      out.println("markdown: " + markdown);
-    }
-    if (html != null) {
-      AtomicFiles.writeString(html, HtmlLeaderboard.render(board, heading));
-      out.println("html: " + html);
-    }
-    if (plots != null) {
-      List<Chart> charts = new ArrayList<>();
-      board.entries().stream().map(e -> e.task()).distinct().forEach(t -> charts.addAll(Charts.forTask(board, t)));
-      for (Path p : PngCharts.write(charts, plots)) {
-        out.println("plot: " + p);
+    Map<String, Path> targets = new LinkedHashMap<>();
+    targets.put("markdown", markdown);
+    targets.put("html", html);
+    targets.put("plots", plots);
+    targets.put("jsonl", jsonl);
+    boolean wrote = false;
+    for (ReportFormat format : ReportFormat.all()) {
+      Path target = targets.get(format.id());
+      if (target != null) {
+        for (Path p : format.write(report, target)) {
+          out.println((format.writesFolder() ? "plot" : format.id()) + ": " + p);
+        }
+        wrote = true;
       }
     }
-    if (markdown == null && html == null && plots == null) {
-      out.print(text);
+    if (!wrote) {
+      out.print(MarkdownLeaderboard.render(board, heading));
     }
     out.flush();
     return Main.EXIT_OK;

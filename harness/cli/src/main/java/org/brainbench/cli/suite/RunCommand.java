@@ -1,6 +1,5 @@
 package org.brainbench.cli.suite;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,7 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.brainbench.api.backend.Backends;
 import org.brainbench.cli.Main;
-import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.UserInputException;
+import org.brainbench.harness.result.ResultRow;
 import org.brainbench.harness.result.ResultsFile;
 import org.brainbench.harness.run.Shards;
 import org.brainbench.harness.run.SuiteRunner;
@@ -75,9 +75,9 @@ public final class RunCommand implements Callable<Integer> {
     }
     log.printf("brainbench %s: %d cell(s)%s, results in %s%n", suite.name(), cells.size(), part, folder);
     log.flush();
-    List<ObjectNode> rows = new SuiteRunner(suite, folder, log, Main.version(), resume).run(cells);
+    List<ResultRow> rows = new SuiteRunner(suite, folder, log, Main.version(), resume).run(cells);
     Summary.print(suite, rows, out);
-    long failed = rows.stream().filter(r -> !"ok".equals(r.path("status").asText())).count();
+    long failed = rows.stream().filter(r -> !r.ok()).count();
     out.printf("%nresults: %s (%d ok, %d failed)%n", folder.resolve("results.jsonl"), rows.size() - failed, failed);
     out.flush();
     return failed > 0 ? Main.EXIT_CHECK_FAILED : Main.EXIT_OK;

@@ -12,7 +12,7 @@ import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.TrainingConfig;
 import org.brainbench.cli.Main;
-import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.UserInputException;
 import org.brainbench.harness.suite.Cell;
 import org.brainbench.harness.suite.CellMatrix;
 import org.brainbench.harness.suite.ModelEntry;

@@ -1,10 +1,9 @@
 package org.brainbench.harness.compare;
 
+import org.brainbench.harness.result.ResultRow;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,41 +37,42 @@ public final class RegressionCheck {
         : new Tolerance(metric, DEFAULT_RELATIVE, true);
   }
 
-  public List<Finding> compare(Map<String, ObjectNode> baseline, Map<String, ObjectNode> current) {
+  public List<Finding> compare(Map<String, ResultRow> baseline, Map<String, ResultRow> current) {
     List<Finding> findings = new ArrayList<>();
     for (var e : baseline.entrySet()) {
       String cell = e.getKey();
-      ObjectNode base = e.getValue();
-      ObjectNode now = current.get(cell);
-      if (!"ok".equals(base.path("status").asText())) {
+      ResultRow base = e.getValue();
+      ResultRow now = current.get(cell);
+      if (!base.ok()) {
         continue; // a baseline that failed sets no bar
       }
       if (now == null) {
         findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "missing from the results"));
         continue;
       }
-      if (!"ok".equals(now.path("status").asText())) {
-        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "failed: " + now.path("error").asText()));
+      if (!now.ok()) {
+        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "failed: " + now.errorText()));
         continue;
       }
-      for (String part : List.of("total", "trainable")) {
-        long b = base.path("params").path(part).asLong(-1);
-        long n = now.path("params").path(part).asLong(-1);
-        if (b != n) {
-          findings.add(new Finding(cell, "params." + part, b, n, null, Finding.Verdict.REGRESSED, "parameter count changed"));
+      long[] b = counts(base);
+      long[] n = counts(now);
+      for (int i = 0; i < 2; i++) {
+        if (b[i] != n[i]) {
+          findings.add(new Finding(cell, i == 0 ? "params.total" : "params.trainable", b[i], n[i], null, Finding.Verdict.REGRESSED,
+              "parameter count changed"));
         }
       }
-      for (String metric : metrics(base.path("taskType").asText())) {
-        JsonNode b = base.path("metrics").path(metric);
-        if (!b.isNumber() || Double.isNaN(b.asDouble())) {
+      for (String metric : metrics(base.taskType())) {
+        double bv = base.metrics().scalar(metric);
+        if (Double.isNaN(bv)) {
           continue; // undefined in the baseline (e.g. AUC of a one-class fold): no bar to hold
         }
-        JsonNode n = now.path("metrics").path(metric);
-        if (!n.isNumber() || Double.isNaN(n.asDouble())) {
-          findings.add(new Finding(cell, metric, b.asDouble(), Double.NaN, tolerance(metric), Finding.Verdict.REGRESSED, "metric missing"));
+        double nv = now.metrics().scalar(metric);
+        if (Double.isNaN(nv)) {
+          findings.add(new Finding(cell, metric, bv, Double.NaN, tolerance(metric), Finding.Verdict.REGRESSED, "metric missing"));
           continue;
         }
-        findings.add(judge(cell, metric, b.asDouble(), n.asDouble()));
+        findings.add(judge(cell, metric, bv, nv));
       }
     }
     for (String cell : current.keySet()) {
@@ -83,8 +83,12 @@ public final class RegressionCheck {
     return findings;
   }
 
-  private List<String> metrics(String taskType) {
-    List<String> m = new ArrayList<>(MetricRegistry.shown(TaskType.fromId(taskType)));
+  private static long[] counts(ResultRow r) {
+    return r.params() == null ? new long[] {-1, -1} : new long[] {r.params().total(), r.params().trainable()};
+  }
+
+  private List<String> metrics(TaskType taskType) {
+    List<String> m = new ArrayList<>(MetricRegistry.shown(taskType));
     for (String k : tolerances.keySet()) {
       if (!m.contains(k)) {
         m.add(k);

@@ -1,9 +1,9 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.harness.result.EpochRecord;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,10 +81,10 @@ public final class Charts {
         continue;
       }
       List<Chart.Point> points = new ArrayList<>();
-      for (JsonNode h : first.row().path("history")) {
-        double loss = h.path("trainLoss").asDouble(Double.NaN);
+      for (EpochRecord h : first.row().history()) {
+        double loss = h.trainLoss();
         if (!Double.isNaN(loss)) {
-          points.add(new Chart.Point(h.path("epoch").asDouble(), loss, String.format(Locale.ROOT, "%s epoch %d: %.4f", name(e), h.path("epoch").asInt(), loss)));
+          points.add(new Chart.Point(h.epoch(), loss, String.format(Locale.ROOT, "%s epoch %d: %.4f", name(e), h.epoch(), loss)));
         }
       }
       series.add(new Chart.Series(name(e) + " s" + first.seed(), points, true));

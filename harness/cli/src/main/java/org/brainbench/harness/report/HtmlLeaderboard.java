@@ -1,5 +1,6 @@
 package org.brainbench.harness.report;
 
+import org.brainbench.harness.result.ResultRows;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
 
@@ -18,7 +19,19 @@ import java.util.Set;
  * table where results come from more than one backend, and the charts of {@link Charts}. Every
  * string from results is escaped. The script marks {@code <body data-ready="ok">} when it ran.
  */
-public final class HtmlLeaderboard {
+public final class HtmlLeaderboard implements ReportFormat {
+
+  @Override
+  public String id() {
+    return "html";
+  }
+
+  @Override
+  public java.util.List<java.nio.file.Path> write(Report report, java.nio.file.Path target) throws java.io.IOException {
+    org.brainbench.tasks.io.AtomicFiles.writeString(target, render(report.board(), report.title()));
+    return java.util.List.of(target);
+  }
+
   private static final String STYLE = """
       body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}
       table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
@@ -57,7 +70,6 @@ public final class HtmlLeaderboard {
   private static final List<String> PROVENANCE = List.of("gitCommit", "harnessVersion", "backendVersion", "nativeVersion", "device", "threads", "java",
       "os", "cpu", "datasetHash", "splitHash", "configHash", "startedAt", "finishedAt");
 
-  private HtmlLeaderboard() {}
 
   public static String render(Leaderboard board, String title) {
     StringBuilder b = new StringBuilder();
@@ -132,7 +144,7 @@ public final class HtmlLeaderboard {
     StringBuilder p = new StringBuilder();
     for (Run r : e.members()) {
       p.append(r.cell()).append(": ").append(r.ok() ? "ok" : "FAILED " + r.error()).append('\n');
-      JsonNode prov = r.row().path("provenance");
+      JsonNode prov = ResultRows.toJson(r.row()).path("provenance");
       for (String k : PROVENANCE) {
         JsonNode v = prov.path(k);
         if (!v.isMissingNode() && !v.isNull()) {

@@ -122,9 +122,10 @@ public record Leaderboard(List<Entry> entries) {
       metrics.put(k, Stat.of(values, interval));
     }
     Run withParams = ok.isEmpty() ? first : ok.get(0);
-    double seconds = ok.stream().mapToDouble(r -> r.row().path("timing").path("trainSeconds").asDouble(Double.NaN)).average().orElse(Double.NaN);
+    double seconds = ok.stream().mapToDouble(r -> r.row().timing() == null ? Double.NaN : r.row().timing().trainSeconds()).average().orElse(Double.NaN);
     return new Entry(first.suite(), first.task(), first.taskType(), first.model(), first.backend(), first.labelFraction(), runs.size(), ok.size(), errors, metrics,
-        withParams.row().path("params").path("total").asLong(-1), withParams.row().path("params").path("trainable").asLong(-1), seconds, false, null,
+        withParams.row().params() == null ? -1 : withParams.row().params().total(), withParams.row().params() == null ? -1 : withParams.row().params().trainable(),
+        seconds, false, null,
         List.copyOf(runs));
   }
 

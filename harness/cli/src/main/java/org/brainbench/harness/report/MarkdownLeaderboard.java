@@ -10,8 +10,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The leaderboard as GitHub-flavoured Markdown: one table per task, for READMEs and pull requests. */
-public final class MarkdownLeaderboard {
-  private MarkdownLeaderboard() {}
+public final class MarkdownLeaderboard implements ReportFormat {
+  @Override
+  public String id() {
+    return "markdown";
+  }
+
+  @Override
+  public java.util.List<java.nio.file.Path> write(Report report, java.nio.file.Path target) throws java.io.IOException {
+    org.brainbench.tasks.io.AtomicFiles.writeString(target, render(report.board(), report.title()));
+    return java.util.List.of(target);
+  }
 
   public static String render(Leaderboard board, String title) {
     StringBuilder b = new StringBuilder();

@@ -12,8 +12,24 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Draws a {@link Chart} as a PNG with XChart, for READMEs and pull requests. */
-public final class PngCharts {
-  private PngCharts() {}
+public final class PngCharts implements ReportFormat {
+  @Override
+  public String id() {
+    return "plots";
+  }
+
+  @Override
+  public boolean writesFolder() {
+    return true;
+  }
+
+  /** Every task's charts ({@link Charts#forTask}) into the folder. */
+  @Override
+  public List<Path> write(Report report, Path folder) throws IOException {
+    List<Chart> charts = new ArrayList<>();
+    report.board().entries().stream().map(Entry::task).distinct().forEach(t -> charts.addAll(Charts.forTask(report.board(), t)));
+    return write(charts, folder);
+  }
 
   /** Writes {@code <chart id>.png} into {@code folder} (atomically); returns the files. */
   public static List<Path> write(List<Chart> charts, Path folder) throws IOException {

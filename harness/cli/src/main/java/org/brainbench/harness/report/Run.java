@@ -1,61 +1,64 @@
 package org.brainbench.harness.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.brainbench.harness.result.PredictionFiles;
+import org.brainbench.harness.result.ResultRow;
+import org.brainbench.tasks.TaskType;
 
 /** One result row and the results folder it came from (where its per-case predictions lie). */
-public record Run(ObjectNode row, Path folder) {
+public record Run(ResultRow row, Path folder) {
   public String suite() {
-    return row.path("suite").asText();
+    return row.suite();
   }
 
   public String cell() {
-    return row.path("cell").asText();
+    return row.cell();
   }
 
   public String task() {
-    return row.path("task").asText();
+    return row.task();
   }
 
+  public TaskType type() {
+    return row.taskType();
+  }
+
+  /** The task type's id ({@code classify}, ...). */
   public String taskType() {
-    return row.path("taskType").asText();
+    return row.taskType().id();
   }
 
   public String model() {
-    return row.path("model").asText();
+    return row.model();
   }
 
   public String backend() {
-    return row.path("backend").asText();
+    return row.backend();
   }
 
-  public int seed() {
-    return row.path("seed").asInt();
+  public long seed() {
+    return row.seed();
   }
 
   public int fold() {
-    return row.path("fold").asInt();
+    return row.fold();
   }
 
   public double labelFraction() {
-    return row.path("labelFraction").asDouble(1.0);
+    return row.labelFraction();
   }
 
   public boolean ok() {
-    return "ok".equals(row.path("status").asText());
+    return row.ok();
   }
 
   public String error() {
-    JsonNode e = row.path("error");
-    return e.isNull() || e.isMissingNode() ? "" : e.asText();
+    return row.errorText();
   }
 
   /** A metric of the row, NaN when absent or not a number. */
   public double metric(String key) {
-    JsonNode v = row.path("metrics").path(key);
-    return v.isNumber() ? v.asDouble() : Double.NaN;
+    return row.metrics().scalar(key);
   }
 
   public Path predictionsFile() {
@@ -64,6 +67,6 @@ public record Run(ObjectNode row, Path folder) {
 
   /** Seed and fold: what pairs two models' runs on the same test cases. */
   public String pairing() {
-    return "s" + seed() + "/f" + fold();
+    return row.pairing();
   }
 }

@@ -1,8 +1,6 @@
 package org.brainbench.harness.result;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.brainbench.cli.Json;
+import org.brainbench.harness.Json;
 import org.brainbench.tasks.io.AtomicFiles;
 
 /**
- * {@code results.jsonl}: one JSON object per line, one per cell (DESIGN.md). Every change rewrites
+ * {@code results.jsonl}: one {@link ResultRow} per line, one per cell ({@link ResultRows} reads and
+ * writes them; docs/results.md). Every change rewrites
  * the whole file to a temp file and renames it over the old one, so a crash at any moment leaves
  * either the previous complete file or the new one, never a half line. A row for a cell already
  * present replaces it.
@@ -23,7 +22,7 @@ public final class ResultsFile {
   public static final String NAME = "results.jsonl";
 
   private final Path file;
-  private final Map<String, ObjectNode> rows = new LinkedHashMap<>();
+  private final Map<String, ResultRow> rows = new LinkedHashMap<>();
   private String repaired;
 
   private ResultsFile(Path file) {
@@ -49,8 +48,8 @@ public final class ResultsFile {
         r.repaired = r.file + ":" + lines.size() + ": torn last line dropped (the cell it held runs again)";
         lines.remove(lines.size() - 1);
       }
-      for (ObjectNode row : rows(r.file, lines)) {
-        r.rows.put(row.path("cell").asText(), row);
+      for (ResultRow row : rows(r.file, lines)) {
+        r.rows.put(row.cell(), row);
       }
     }
     return r;
@@ -61,22 +60,24 @@ public final class ResultsFile {
     return java.util.Optional.ofNullable(repaired);
   }
 
-  private static ObjectNode parse(String line) {
+  private static JsonNode parse(String line) {
     try {
-      return Json.mapper().readTree(line) instanceof ObjectNode o ? o : null;
+      return Json.mapper().readTree(line);
     } catch (IOException e) {
       return null;
     }
   }
 
-  /** Reads rows of a results file; a line that is not a JSON object is an error naming it. */
-  public static List<ObjectNode> read(Path file) throws IOException {
+  /**
+   * Reads the rows of a results file. A line that is not a result row of this schema is an error
+   * naming the file and line ({@link IOException}).
+   */
+  public static List<ResultRow> read(Path file) throws IOException {
     return rows(file, Files.readAllLines(file));
   }
 
-  private static List<ObjectNode> rows(Path file, List<String> lines) throws IOException {
-    ObjectMapper json = Json.mapper();
-    List<ObjectNode> out = new ArrayList<>();
+  private static List<ResultRow> rows(Path file, List<String> lines) throws IOException {
+    List<ResultRow> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty()) {
@@ -84,14 +85,15 @@ public final class ResultsFile {
       }
       JsonNode n;
       try {
-        n = json.readTree(line);
+        n = Json.mapper().readTree(line);
       } catch (IOException e) {
         throw new IOException(file + ":" + (i + 1) + ": not a JSON object: " + e.getMessage(), e);
       }
-      if (!(n instanceof ObjectNode o)) {
-        throw new IOException(file + ":" + (i + 1) + ": not a JSON object");
+      try {
+        out.add(ResultRows.fromJson(n, file + ":" + (i + 1)));
+      } catch (ResultRows.BadRowException e) {
+        throw new IOException(e.getMessage(), e);
       }
-      out.add(o);
     }
     return out;
   }
@@ -100,27 +102,27 @@ public final class ResultsFile {
     return file;
   }
 
-  public synchronized void put(ObjectNode row) throws IOException {
-    rows.put(row.path("cell").asText(), row);
+  public synchronized void put(ResultRow row) throws IOException {
+    rows.put(row.cell(), row);
     writeAll();
   }
 
   /** Adds a row in memory (replacing one of the same cell); {@link #writeAll} writes them. */
-  public synchronized void add(ObjectNode row) {
-    rows.put(row.path("cell").asText(), row);
+  public synchronized void add(ResultRow row) {
+    rows.put(row.cell(), row);
   }
 
   /** Writes all rows (creating the folder), replacing the file atomically. */
   public synchronized void writeAll() throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     StringBuilder b = new StringBuilder();
-    for (ObjectNode r : rows.values()) {
-      b.append(Json.line(Json.mapper(), r)).append('\n');
+    for (ResultRow r : rows.values()) {
+      b.append(ResultRows.line(r)).append('\n');
     }
     AtomicFiles.writeString(file, b.toString());
   }
 
-  public synchronized List<ObjectNode> rows() {
+  public synchronized List<ResultRow> rows() {
     return new ArrayList<>(rows.values());
   }
 }

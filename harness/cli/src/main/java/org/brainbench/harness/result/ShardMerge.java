@@ -1,6 +1,5 @@
 package org.brainbench.harness.result;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.brainbench.cli.UserInputException;
+import org.brainbench.harness.UserInputException;
 
 /**
  * Joins the results folders of {@code run --shard} into one: rows, predictions, checkpoints and
@@ -25,7 +24,7 @@ public final class ShardMerge {
 
   /** @return the number of rows merged */
   public static int merge(List<Path> shards, Path out) throws IOException {
-    Map<String, ObjectNode> rows = new LinkedHashMap<>();
+    Map<String, ResultRow> rows = new LinkedHashMap<>();
     Map<String, Path> origin = new LinkedHashMap<>();
     String suite = null;
     Path suiteFrom = null;
@@ -46,16 +45,16 @@ public final class ShardMerge {
         throw new UserInputException(out + ": is one of the shards; merge into a new folder");
       }
       folders.add(folder);
-      for (ObjectNode row : ResultsFile.read(file)) {
-        String cell = row.path("cell").asText();
-        String name = row.path("suite").asText();
+      for (ResultRow row : ResultsFile.read(file)) {
+        String cell = row.cell();
+        String name = row.suite();
         if (suite == null) {
           suite = name;
           suiteFrom = file;
         } else if (!suite.equals(name)) {
           throw new UserInputException(file + ": suite \"" + name + "\", but " + suiteFrom + " is suite \"" + suite + "\"");
         }
-        String hash = row.path("provenance").path("suiteHash").asText(null);
+        String hash = row.provenance() == null ? null : row.provenance().suiteHash();
         if (hash != null) {
           if (suiteHash == null) {
             suiteHash = hash;
@@ -78,7 +77,7 @@ public final class ShardMerge {
       }
     }
     ResultsFile merged = ResultsFile.open(target);
-    for (ObjectNode row : rows.values()) {
+    for (ResultRow row : rows.values()) {
       merged.add(row);
     }
     merged.writeAll();

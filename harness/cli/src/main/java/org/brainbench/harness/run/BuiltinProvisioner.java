@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.brainbench.cli.Progress;
 import org.brainbench.harness.suite.BuiltinData;
 import org.brainbench.harness.suite.DatasetEntry;
 import org.brainbench.harness.suite.Suite;

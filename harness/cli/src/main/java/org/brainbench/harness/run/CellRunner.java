@@ -1,7 +1,5 @@
 package org.brainbench.harness.run;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,16 +7,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
-import org.brainbench.cli.Json;
-import org.brainbench.cli.Progress;
 import org.brainbench.harness.result.Environment;
+import org.brainbench.harness.result.MetricValues;
+import org.brainbench.harness.result.ParamCounts;
 import org.brainbench.harness.result.PredictionFiles;
+import org.brainbench.harness.result.Provenance;
+import org.brainbench.harness.result.ResultRow;
+import org.brainbench.harness.result.Timing;
 import org.brainbench.harness.score.Scores;
 import org.brainbench.harness.suite.Cell;
 import org.brainbench.harness.suite.CellMatrix;
@@ -57,11 +60,10 @@ final class CellRunner {
   /**
    * @param stageWeights the checkpoint of the pre-training stage the model starts from, or null
    */
-  ObjectNode run(Cell cell, TaskData data, Backend backend, Path stageWeights) {
-    ObjectNode row = skeleton(suite, cell);
+  ResultRow run(Cell cell, TaskData data, Backend backend, Path stageWeights) {
+    RowBuilder row = new RowBuilder(suite, cell);
     Instant started = Instant.now();
     Environment.resetPeakMemory();
-    ObjectNode provenance = row.putObject("provenance");
     try {
       BackendInfo info = backend.info();
       TaskEntry task = cell.task();
@@ -75,15 +77,12 @@ final class CellRunner {
       if (train.isEmpty() || test.isEmpty()) {
         throw new IllegalStateException("the split leaves " + train.size() + " training and " + test.size() + " test scans; use more subjects or other fractions");
       }
-      ObjectNode counts = row.putObject("split");
-      for (Partition p : Partition.values()) {
-        counts.put(p.id(), split.count(p));
-      }
+      row.split = counts(split);
       Targets targets = Targets.fit(task, train);
       TaskHead head = CellMatrix.head(task, cell.model(), data.channels());
       int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
       head = new TaskHead(head.type(), head.inputChannels(), g, head.outputs());
-      fillProvenance(provenance, cell, info, data, split, head);
+      row.provenance = provenance(cell, info, data, split, head);
       long trainStart = System.nanoTime();
       TrainingLoop.Result result;
       Scores scores;
@@ -92,15 +91,16 @@ final class CellRunner {
       int stepsPerEpoch = TrainingLoop.steps(train.size(), cell.training().batchSize());
       try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
           Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * cell.training().epochs())) {
-        row.set("init", Initialisation.apply(model, cell.model(), stageWeights, data.channels()));
-        provenance.put("threads", model.threads());
+        row.init = Initialisation.apply(model, cell.model(), stageWeights, data.channels());
+        row.provenance = row.provenance.withThreads(model.threads());
         model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
-        TrainingLoop.Validator validator = TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());
+        TrainingLoop.Validator validator = validation.isEmpty() ? null
+            : TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());
         EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(),
-            resumeKey(configHash(cell, head), data, split, stageWeights));
-        result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(), validator, targets, data.grid(), cell.seed(), progress,
-            checkpoint, resume);
+            resumeKey(configHash(cell, head), data, split, stageWeights), resume);
+        result = TrainingLoop.run(new TrainingLoop.Plan(model, cell.training(), train, validator, targets, data.grid(), cell.seed()),
+            TrainingLoop.standard(validator, checkpoint, progress));
         long evalStart = System.nanoTime();
         List<float[]> outputs = Predictions.predict(model, test, cell.training().batchSize());
         scores = Predictions.score(task, test, outputs, targets, data.grid(), cell.seed());
@@ -109,94 +109,41 @@ final class CellRunner {
         model.save(out.resolve("checkpoints").resolve(cell.id()));
       }
       double trainSeconds = result.trainSeconds();
-      row.put("status", "ok");
-      row.putNull("error");
-      row.set("metrics", Json.mapper().valueToTree(scores.metrics()));
-      ObjectNode ci = row.putObject("ci95");
-      scores.ci95().forEach((k, v) -> ci.putArray(k).add(v[0]).add(v[1]));
-      row.set("baseline", Json.mapper().valueToTree(Baselines.score(task, test, targets, data.grid(), cell.seed()).metrics()));
-      ObjectNode p = row.putObject("params");
-      p.put("total", params.total());
-      p.put("trainable", params.trainable());
-      p.put("spec", cell.model().spec().parameterCount(head));
-      ObjectNode timing = row.putObject("timing");
-      timing.put("trainSeconds", round(trainSeconds));
-      timing.put("evalSeconds", round(evalSeconds));
-      timing.put("volumesPerSecond", round(result.samplesSeen() / Math.max(1e-9, trainSeconds)));
-      timing.put("dataWaitSeconds", round(result.dataWaitSeconds()));
-      row.put("epochs", result.history().size());
-      row.put("bestEpoch", result.bestEpoch());
-      if (result.resumedFromEpoch() > 0) {
-        row.put("resumedFromEpoch", result.resumedFromEpoch());
-      }
-      ArrayNode history = row.putArray("history");
-      for (TrainingLoop.Epoch e : result.history()) {
-        ObjectNode h = history.addObject();
-        h.put("epoch", e.epoch());
-        h.put("trainLoss", e.trainLoss());
-        putNumber(h, "validation", e.validation());
-        h.put("learningRate", e.learningRate());
-        h.put("seconds", round(e.seconds()));
-        e.diagnostics().forEach(h::put);
-      }
-      row.put("trainWallSeconds", round((System.nanoTime() - trainStart) / 1e9));
+      row.ok();
+      row.metrics = MetricValues.of(scores.metrics());
+      row.ci95 = scores.ci95();
+      row.baseline = MetricValues.of(Baselines.score(task, test, targets, data.grid(), cell.seed()).metrics());
+      row.params = new ParamCounts(params.total(), params.trainable(), cell.model().spec().parameterCount(head));
+      row.timing = new Timing(trainSeconds, evalSeconds, result.samplesSeen() / Math.max(1e-9, trainSeconds), result.dataWaitSeconds());
+      row.training(result);
+      row.trainWallSeconds = Math.round((System.nanoTime() - trainStart) / 1e6) / 1000.0;
     } catch (RuntimeException | IOException | OutOfMemoryError e) {
-      row.put("status", "failed");
-      row.put("error", e instanceof TrainingLoop.DivergedException ? "diverged: " + e.getMessage()
-          : e.getClass().getSimpleName() + ": " + e.getMessage());
+      row.failed(e instanceof TrainingLoop.DivergedException ? "diverged: " + e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-    Long peak = Environment.peakRssBytes();
-    ObjectNode memory = row.putObject("memory");
-    if (peak == null) {
-      memory.putNull("peakRssBytes");
-    } else {
-      memory.put("peakRssBytes", peak);
-    }
-    provenance.put("startedAt", started.toString());
-    provenance.put("finishedAt", Instant.now().toString());
-    return row;
+    row.peakRssBytes = Environment.peakRssBytes();
+    row.provenance = row.provenance.withTimes(started.toString(), Instant.now().toString());
+    return row.build();
   }
 
-  /** A row with the cell's identity and status {@code running}, filled in as the cell goes. */
-  static ObjectNode skeleton(Suite suite, Cell cell) {
-    ObjectNode row = Json.mapper().createObjectNode();
-    row.put("schema", 1);
-    row.put("suite", suite.name());
-    row.put("cell", cell.id());
-    row.put("task", cell.task().name());
-    row.put("taskType", cell.task().type().id());
-    row.put("dataset", cell.task().dataset());
-    row.put("model", cell.model().name());
-    row.put("modelId", cell.model().id());
-    row.put("backend", cell.backend());
-    row.put("seed", cell.seed());
-    row.put("fold", cell.fold());
-    row.put("labelFraction", cell.labelFraction());
-    row.put("status", "running");
-    row.putNull("error");
-    return row;
+  /** Scans per partition, as rows record them. */
+  static Map<String, Integer> counts(Split split) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (Partition p : Partition.values()) {
+      out.put(p.id(), split.count(p));
+    }
+    return out;
   }
 
-  void fillProvenance(ObjectNode p, Cell cell, BackendInfo info, TaskData data, Split split, TaskHead head) {
-    p.put("configHash", configHash(cell, head));
-    p.put("suiteHash", suiteHash());
-    String commit = Environment.gitCommit(Path.of(""));
-    if (commit == null) {
-      p.putNull("gitCommit");
-    } else {
-      p.put("gitCommit", commit);
-    }
-    p.put("harnessVersion", harnessVersion);
-    p.put("backendVersion", info.name() + " " + info.version());
-    p.put("nativeVersion", info.nativeVersion());
-    p.put("java", Environment.java());
-    p.put("os", Environment.os());
-    p.put("cpu", Environment.cpu());
-    p.put("gpu", "none".equals(info.device()) || "cpu".equals(info.device()) ? null : info.device());
-    p.put("device", info.device());
-    p.put("threads", info.threads());
-    p.put("datasetHash", data.hash());
-    p.put("splitHash", split.hash());
+  /** A row for a cell that failed before it could run (its data would not load, its stage failed). */
+  static ResultRow failed(Suite suite, Cell cell, String why) {
+    return new RowBuilder(suite, cell).failed(why).build();
+  }
+
+  Provenance provenance(Cell cell, BackendInfo info, TaskData data, Split split, TaskHead head) {
+    return new Provenance(configHash(cell, head), suiteHash(), Environment.gitCommit(Path.of("")), harnessVersion, info.name() + " " + info.version(),
+        info.nativeVersion(), Environment.java(), Environment.os(), Environment.cpu(),
+        "none".equals(info.device()) || "cpu".equals(info.device()) ? null : info.device(), info.device(), info.threads(), data.hash(), split.hash(),
+        null, null);
   }
 
   private String suiteHash;
@@ -274,18 +221,6 @@ final class CellRunner {
       case SEGMENT -> PredictionFiles.writeSegmentation(out, cell.id(), Predictions.segmentCases(task, test, outputs, data.grid()),
           scores.perCase(), data.grid());
       default -> throw new IllegalStateException(task.type().id());
-    }
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
-
-  private static void putNumber(ObjectNode n, String key, double v) {
-    if (Double.isNaN(v)) {
-      n.putNull(key);
-    } else {
-      n.put(key, v);
     }
   }
 }

@@ -22,8 +22,11 @@ import org.brainbench.api.weights.Tensor;
  * counters and history. Written after every epoch to a temp file and renamed, so SIGKILL loses
  * at most the epoch in progress; {@code run --resume} continues from it when the configuration
  * hash matches. Deleted once the cell's row is written.
+ *
+ * <p>As a {@link TrainingListener} it restores a resumed run's state before the first epoch (or
+ * deletes a state left by another configuration) and saves after every epoch but the last.
  */
-final class EpochCheckpoint {
+final class EpochCheckpoint implements TrainingListener {
   static final String FILE = "training-state.safetensors";
   private static final String MODEL = "model/";
   private static final String BEST = "best/";
@@ -41,10 +44,43 @@ final class EpochCheckpoint {
 
   private final Path file;
   private final String configHash;
+  private final boolean resume;
 
-  EpochCheckpoint(Path folder, String configHash) {
+  /** @param resume continue from the saved state when it was made from the same configuration */
+  EpochCheckpoint(Path folder, String configHash, boolean resume) {
     this.file = folder.resolve(FILE);
     this.configHash = configHash;
+    this.resume = resume;
+  }
+
+  @Override
+  public void onTrainingBegin(TrainingState s) {
+    Restored restored = resume ? restore(s.model) : null;
+    if (restored == null) {
+      delete(); // state of another configuration, or a run started afresh
+      return;
+    }
+    LoopState loop = restored.loop();
+    s.history.addAll(loop.history());
+    s.best = restored.best() != null ? restored.best() : s.validates ? s.model.exportWeights() : null;
+    s.bestScore = loop.bestScore();
+    s.bestEpoch = loop.bestEpoch();
+    s.sinceBest = loop.sinceBest();
+    s.step = loop.step();
+    s.seen = loop.seen();
+    s.dataWaitSeconds = loop.waited();
+    s.earlierSeconds = loop.trainSeconds();
+    s.firstEpoch = loop.epoch() + 1;
+  }
+
+  @Override
+  public void onEpoch(TrainingState s) {
+    int epoch = s.epoch();
+    if (s.stopRequested || epoch >= s.config.epochs()) {
+      return; // the row is written next; nothing left to resume
+    }
+    save(s.model, new LoopState(epoch, s.step, s.seen, s.dataWaitSeconds, s.trainSeconds(), s.bestScore, s.bestEpoch, s.sinceBest,
+        List.copyOf(s.history)), s.validates && s.bestEpoch != epoch ? s.best : null);
   }
 
   static Path forCell(Path out, String cellId) {

@@ -1,69 +1,61 @@
 package org.brainbench.harness.run;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.brainbench.api.backend.ImportReport;
 import org.brainbench.api.backend.Model;
-import org.brainbench.api.model.InflatedVitSpec;
 import org.brainbench.api.model.ModelSpec;
-import org.brainbench.api.model.SliceCnnSpec;
 import org.brainbench.api.weights.Inflation;
 import org.brainbench.api.weights.Safetensors;
 import org.brainbench.api.weights.Tensor;
-import org.brainbench.api.weights.TorchvisionResnet;
-import org.brainbench.cli.Json;
+import org.brainbench.api.weights.WeightsFile;
+import org.brainbench.harness.result.InitReport;
 import org.brainbench.harness.suite.ModelEntry;
 
 /**
- * Where a model's starting weights come from: a pre-training stage's checkpoint (loaded by name;
- * for the inflated ViT, inflated from the stage's 2D ViT), a 2D ViT file with timm names to
- * inflate, or an ImageNet ResNet-18 file with torchvision names. Returns what was done, for the
- * result row; a file that does not fit fails with every mismatch listed.
+ * Where a model's starting weights come from: a pre-training stage's checkpoint, or a file the
+ * model's own parameters name (a 2D ViT with timm names, an ImageNet ResNet-18 with torchvision
+ * names), each converted by the spec ({@link ModelSpec#fromStage}, {@link ModelSpec#convertWeights})
+ * and loaded by name. Returns what was done, for the result row; a file that does not fit fails with
+ * every mismatch listed.
  */
 final class Initialisation {
   private Initialisation() {}
 
-  static ObjectNode apply(Model model, ModelEntry entry, Path stageWeights, int channels) {
-    ObjectNode info = Json.mapper().createObjectNode();
+  static InitReport apply(Model model, ModelEntry entry, Path stageWeights, int channels) {
     ModelSpec spec = model.spec();
     List<Tensor> weights = null;
     String from = "scratch";
+    WeightsFile file = spec.weightsFile();
     try {
       if (stageWeights != null) {
         from = "pretrained:" + entry.initStage();
-        weights = Safetensors.read(stageWeights).tensors();
-        if (spec instanceof InflatedVitSpec vit) {
-          weights = Inflation.inflate(weights, vit, model.head());
-        }
-      } else if (spec instanceof InflatedVitSpec vit && !vit.weights().isEmpty()) {
-        from = "timm:" + vit.weights();
-        weights = Inflation.inflate(Safetensors.read(file(vit.weights())).tensors(), vit, model.head());
-      } else if (spec instanceof SliceCnnSpec slice && !slice.imagenetWeights().isEmpty()) {
-        from = "torchvision:" + slice.imagenetWeights();
-        weights = TorchvisionResnet.toEncoder(Safetensors.read(file(slice.imagenetWeights())).tensors(), channels, "encoder");
+        weights = spec.fromStage(Safetensors.read(stageWeights).tensors(), model.head());
+      } else if (file != null) {
+        from = file.toString();
+        weights = spec.convertWeights(Safetensors.read(file(file.path())).tensors(), model.head(), channels);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    info.put("from", from);
-    if (weights != null) {
-      weights = adaptInputChannels(weights, model, info);
-      weights = resizeSlicePositions(weights, model, info);
-      ImportReport report = model.importWeights(weights, false);
-      if (report.loaded().isEmpty()) {
-        throw new IllegalArgumentException(from + ": no tensor matched the model's parameters; the file has "
-            + weights.stream().limit(8).map(Tensor::name).toList());
-      }
-      info.put("loaded", report.loaded().size());
-      info.set("notLoaded", Json.mapper().valueToTree(report.missing().stream().filter(n -> !n.startsWith("target_encoder.")).toList()));
-      info.put("ignored", report.unexpected().size());
+    if (weights == null) {
+      return InitReport.scratch(entry.fineTune().id());
     }
-    info.put("finetune", entry.fineTune().id());
-    return info;
+    List<String> adapted = new ArrayList<>();
+    List<String> resized = new ArrayList<>();
+    weights = adaptInputChannels(weights, model, adapted);
+    weights = resizeSlicePositions(weights, model, resized);
+    ImportReport report = model.importWeights(weights, false);
+    if (report.loaded().isEmpty()) {
+      throw new IllegalArgumentException(from + ": no tensor matched the model's parameters; the file has "
+          + weights.stream().limit(8).map(Tensor::name).toList());
+    }
+    return new InitReport(from, adapted, resized, report.loaded().size(),
+        report.missing().stream().filter(n -> !n.startsWith("target_encoder.")).toList(), report.unexpected().size(), entry.fineTune().id());
   }
 
   /**
@@ -71,11 +63,10 @@ final class Initialisation {
    * tumour task): a convolution weight [out, cin, k...] whose only mismatch is cin is adapted to
    * the model's channels with timm's rule (summed, repeated, scaled), and the row says so.
    */
-  private static List<Tensor> adaptInputChannels(List<Tensor> weights, Model model, ObjectNode info) {
+  private static List<Tensor> adaptInputChannels(List<Tensor> weights, Model model, List<String> adapted) {
     java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
     model.parameters().forEach(p -> shapes.put(p.name(), p.shape()));
-    List<Tensor> out = new java.util.ArrayList<>();
-    List<String> adapted = new java.util.ArrayList<>();
+    List<Tensor> out = new ArrayList<>();
     for (Tensor t : weights) {
       long[] want = shapes.get(t.name());
       long[] have = t.shape();
@@ -89,9 +80,6 @@ final class Initialisation {
         out.add(t);
       }
     }
-    if (!adapted.isEmpty()) {
-      info.set("adaptedChannels", Json.mapper().valueToTree(adapted));
-    }
     return out;
   }
 
@@ -99,11 +87,10 @@ final class Initialisation {
    * Slice-position tables ({@code pos_embed.<view>}, [S, E]) pre-trained on another number of
    * slices are resampled linearly (half-slice centres) to the model's count.
    */
-  private static List<Tensor> resizeSlicePositions(List<Tensor> weights, Model model, ObjectNode info) {
+  private static List<Tensor> resizeSlicePositions(List<Tensor> weights, Model model, List<String> resized) {
     java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
     model.parameters().forEach(p -> shapes.put(p.name(), p.shape()));
-    List<Tensor> out = new java.util.ArrayList<>();
-    List<String> resized = new java.util.ArrayList<>();
+    List<Tensor> out = new ArrayList<>();
     for (Tensor t : weights) {
       long[] want = shapes.get(t.name());
       if (t.name().startsWith("pos_embed.") && want != null && want.length == 2 && t.shape().length == 2
@@ -113,9 +100,6 @@ final class Initialisation {
       } else {
         out.add(t);
       }
-    }
-    if (!resized.isEmpty()) {
-      info.set("resizedPositions", Json.mapper().valueToTree(resized));
     }
     return out;
   }

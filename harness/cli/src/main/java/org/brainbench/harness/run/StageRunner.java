@@ -1,21 +1,21 @@
 package org.brainbench.harness.run;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
-import org.brainbench.cli.Json;
-import org.brainbench.cli.Progress;
 import org.brainbench.harness.result.Environment;
+import org.brainbench.harness.result.MetricValues;
+import org.brainbench.harness.result.ParamCounts;
+import org.brainbench.harness.result.ResultRow;
+import org.brainbench.harness.result.Timing;
 import org.brainbench.harness.suite.Cell;
 import org.brainbench.harness.suite.Suite;
 import org.brainbench.tasks.split.Partition;
@@ -48,33 +48,29 @@ final class StageRunner {
         .resolve("weights.safetensors");
   }
 
-  ObjectNode run(Cell cell, TaskData data, Backend backend) {
-    ObjectNode row = CellRunner.skeleton(suite, cell);
+  ResultRow run(Cell cell, TaskData data, Backend backend) {
+    RowBuilder row = new RowBuilder(suite, cell);
     Instant started = Instant.now();
     Environment.resetPeakMemory();
-    ObjectNode provenance = row.putObject("provenance");
     try {
       Split split = Splitter.split(data.strata(), cell.task().split(), 0, cell.seed());
       List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
       List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));
-      ObjectNode counts = row.putObject("split");
-      for (Partition p : Partition.values()) {
-        counts.put(p.id(), split.count(p));
-      }
+      row.split = CellRunner.counts(split);
       TaskHead head = head(data);
-      cells.fillProvenance(provenance, cell, backend.info(), data, split, head);
+      row.provenance = cells.provenance(cell, backend.info(), data, split, head);
       int steps = TrainingLoop.steps(train.size(), cell.training().batchSize());
       TrainingLoop.Result result;
       ParameterCount params;
       try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
           Progress progress = Progress.start("  pretrain " + cell.id(), (long) steps * cell.training().epochs())) {
         params = model.parameterCount();
-        provenance.put("threads", model.threads());
-        result = TrainingLoop.run(model, cell.training(), train, !validation.isEmpty(),
-            TrainingLoop.forPretraining(validation, cell.training().batchSize()), Targets.fit(cell.task(), train), data.grid(),
-            cell.seed(), progress,
-            new EpochCheckpoint(weights(out, cell).getParent(), CellRunner.resumeKey(provenance.get("configHash").asText(), data, split, null)),
-            cells.resume());
+        row.provenance = row.provenance.withThreads(model.threads());
+        TrainingLoop.Validator validator = validation.isEmpty() ? null : TrainingLoop.forPretraining(validation, cell.training().batchSize());
+        EpochCheckpoint checkpoint = new EpochCheckpoint(weights(out, cell).getParent(),
+            CellRunner.resumeKey(row.provenance.configHash(), data, split, null), cells.resume());
+        result = TrainingLoop.run(new TrainingLoop.Plan(model, cell.training(), train, validator, Targets.fit(cell.task(), train), data.grid(),
+            cell.seed()), TrainingLoop.standard(validator, checkpoint, progress));
         Path file = weights(out, cell);
         Files.createDirectories(file.getParent());
         model.save(file.getParent());
@@ -83,52 +79,28 @@ final class StageRunner {
       double first = h.get(0).diagnostics().getOrDefault("embeddingStd", Double.NaN);
       double last = h.get(h.size() - 1).diagnostics().getOrDefault("embeddingStd", Double.NaN);
       boolean collapsed = !Double.isNaN(last) && (last < COLLAPSE_FLOOR || last < COLLAPSE_RATIO * first);
-      ObjectNode metrics = row.putObject("metrics");
+      Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("loss", h.get(result.bestEpoch() - 1).validation());
       metrics.put("trainLoss", h.get(h.size() - 1).trainLoss());
       metrics.put("embeddingStdStart", first);
       metrics.put("embeddingStd", last);
       metrics.put("collapsed", collapsed);
-      ObjectNode p = row.putObject("params");
-      p.put("total", params.total());
-      p.put("trainable", params.trainable());
-      p.put("spec", cell.model().spec().parameterCount(head));
-      ObjectNode timing = row.putObject("timing");
-      timing.put("trainSeconds", result.trainSeconds());
-      timing.put("evalSeconds", 0.0);
-      timing.put("volumesPerSecond", result.samplesSeen() / Math.max(1e-9, result.trainSeconds()));
-      timing.put("dataWaitSeconds", result.dataWaitSeconds());
-      row.put("epochs", h.size());
-      row.put("bestEpoch", result.bestEpoch());
-      if (result.resumedFromEpoch() > 0) {
-        row.put("resumedFromEpoch", result.resumedFromEpoch());
-      }
-      ArrayNode history = row.putArray("history");
-      for (TrainingLoop.Epoch e : h) {
-        ObjectNode n = history.addObject();
-        n.put("epoch", e.epoch());
-        n.put("trainLoss", e.trainLoss());
-        n.put("validation", e.validation());
-        n.put("learningRate", e.learningRate());
-        e.diagnostics().forEach(n::put);
-      }
-      row.put("weights", out.relativize(weights(out, cell)).toString());
+      row.metrics = MetricValues.of(metrics);
+      row.params = new ParamCounts(params.total(), params.trainable(), cell.model().spec().parameterCount(head));
+      row.timing = new Timing(result.trainSeconds(), 0.0, result.samplesSeen() / Math.max(1e-9, result.trainSeconds()), result.dataWaitSeconds());
+      row.training(result);
+      row.weights = out.relativize(weights(out, cell)).toString();
       if (collapsed) {
-        row.put("status", "failed");
-        row.put("error", String.format("collapsed: the spread of the slice embeddings fell from %.4g to %.4g", first, last));
+        row.failed(String.format("collapsed: the spread of the slice embeddings fell from %.4g to %.4g", first, last));
       } else {
-        row.put("status", "ok");
-        row.putNull("error");
+        row.ok();
       }
     } catch (RuntimeException | IOException | OutOfMemoryError e) {
-      row.put("status", "failed");
-      row.put("error", e instanceof TrainingLoop.DivergedException ? "diverged: " + e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
+      row.failed(e instanceof TrainingLoop.DivergedException ? "diverged: " + e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-    Long peak = Environment.peakRssBytes();
-    row.putObject("memory").put("peakRssBytes", peak == null ? 0 : peak);
-    provenance.put("startedAt", started.toString());
-    provenance.put("finishedAt", Instant.now().toString());
-    return row;
+    row.peakRssBytes = Environment.peakRssBytes();
+    row.provenance = row.provenance.withTimes(started.toString(), Instant.now().toString());
+    return row.build();
   }
 
   private static TaskHead head(TaskData data) {
@@ -136,9 +108,9 @@ final class StageRunner {
   }
 
   /** Whether a stage row of an earlier run was made from this stage's configuration and data (for --resume). */
-  boolean matches(ObjectNode row, Cell stageCell, TaskData data) {
-    JsonNode p = row.path("provenance");
-    return cells.configHash(stageCell, head(data)).equals(p.path("configHash").asText()) && data.hash().equals(p.path("datasetHash").asText());
+  boolean matches(ResultRow row, Cell stageCell, TaskData data) {
+    return row.provenance() != null && cells.configHash(stageCell, head(data)).equals(row.provenance().configHash())
+        && data.hash().equals(row.provenance().datasetHash());
   }
 
   /** The stage's per-epoch training state (see {@link EpochCheckpoint}). */
@@ -146,12 +118,8 @@ final class StageRunner {
     return weights(out, stageCell).resolveSibling(EpochCheckpoint.FILE);
   }
 
-  static boolean isDone(Map<String, ObjectNode> previous, Path out, Cell cell) {
-    ObjectNode row = previous.get(cell.id());
-    return row != null && "ok".equals(row.path("status").asText()) && Files.isRegularFile(weights(out, cell));
-  }
-
-  static String json(ObjectNode row) {
-    return Json.line(Json.mapper(), row);
+  static boolean isDone(Map<String, ResultRow> previous, Path out, Cell cell) {
+    ResultRow row = previous.get(cell.id());
+    return row != null && row.ok() && Files.isRegularFile(weights(out, cell));
   }
 }

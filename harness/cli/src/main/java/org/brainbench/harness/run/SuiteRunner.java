@@ -1,7 +1,5 @@
 package org.brainbench.harness.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.Backends;
-import org.brainbench.cli.Progress;
+import org.brainbench.harness.result.ResultRow;
 import org.brainbench.harness.result.ResultsFile;
 import org.brainbench.harness.suite.Cell;
 import org.brainbench.harness.suite.CellMatrix;
@@ -51,7 +49,7 @@ public final class SuiteRunner {
   }
 
   /** Runs the cells; returns their rows (also written to {@code out/results.jsonl}). */
-  public List<ObjectNode> run(List<Cell> cells) throws IOException {
+  public List<ResultRow> run(List<Cell> cells) throws IOException {
     if (suite.threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
       System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(suite.threads()));
     }
@@ -65,15 +63,15 @@ public final class SuiteRunner {
     CellRunner runner = new CellRunner(suite, out, harnessVersion, resume);
     cellRunner = runner;
     StageRunner stages = new StageRunner(suite, out, runner);
-    Map<String, ObjectNode> previous = new HashMap<>();
-    results.rows().forEach(r -> previous.put(r.path("cell").asText(), r));
-    List<ObjectNode> rows = new ArrayList<>();
+    Map<String, ResultRow> previous = new HashMap<>();
+    results.rows().forEach(r -> previous.put(r.cell(), r));
+    List<ResultRow> rows = new ArrayList<>();
     long suiteStart = System.nanoTime();
     int i = 0;
     int ran = 0;
     for (Cell cell : cells) {
       i++;
-      ObjectNode kept = resume ? finished(previous.get(cell.id()), cell) : null;
+      ResultRow kept = resume ? finished(previous.get(cell.id()), cell) : null;
       if (kept != null) {
         rows.add(kept);
         log.printf("[%d/%d] %s  finished before, kept (--resume)%n", i, cells.size(), cell.id());
@@ -84,13 +82,13 @@ public final class SuiteRunner {
       log.printf("[%d/%d] %s%n", i, cells.size(), cell.id());
       log.flush();
       long start = System.nanoTime();
-      ObjectNode row;
+      ResultRow row;
       try {
         Backend backend = Backends.find(cell.backend());
         Path stageWeights = null;
         if (cell.model().initStage() != null) {
           Cell stageCell = CellMatrix.stageCell(suite.stage(cell.model().initStage()), cell.backend(), cell.seed(), suite.training());
-          ObjectNode stageRow = previous.get(stageCell.id());
+          ResultRow stageRow = previous.get(stageCell.id());
           // a stage runs once per invocation; an earlier run's stage is reused only with --resume
           // and only when it was made from the same configuration and data
           boolean ranNow = stageRows.contains(stageCell.id());
@@ -104,7 +102,7 @@ public final class SuiteRunner {
             log.flush();
             stageRow = stages.run(stageCell, taskData(stageCell.task()), backend);
             results.put(stageRow);
-            if ("ok".equals(stageRow.path("status").asText())) {
+            if (stageRow.ok()) {
               java.nio.file.Files.deleteIfExists(StageRunner.trainingState(out, stageCell));
             }
             rows.add(stageRow);
@@ -113,17 +111,17 @@ public final class SuiteRunner {
             log.printf("      %s  %s%n", stageCell.id(), Summary.stageLine(stageRow));
           }
           if (!StageRunner.isDone(previous, out, stageCell)) {
-            throw new IllegalStateException("pre-training stage " + stageCell.id() + " failed: " + previous.get(stageCell.id()).path("error").asText());
+            throw new IllegalStateException("pre-training stage " + stageCell.id() + " failed: " + previous.get(stageCell.id()).errorText());
           }
           stageWeights = StageRunner.weights(out, stageCell);
         }
         TaskData taskData = taskData(cell.task());
         row = runner.run(cell, taskData, backend, stageWeights);
       } catch (IOException | RuntimeException e) {
-        row = failed(cell, e);
+        row = CellRunner.failed(suite, cell, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
       }
       results.put(row);
-      if ("ok".equals(row.path("status").asText())) {
+      if (row.ok()) {
         java.nio.file.Files.deleteIfExists(EpochCheckpoint.forCell(out, cell.id())); // the row is the result now
       }
       rows.add(row);
@@ -137,13 +135,12 @@ public final class SuiteRunner {
   }
 
   /** The previous row when --resume may keep it: ok, and made from this configuration and data. */
-  private ObjectNode finished(ObjectNode row, Cell cell) throws IOException {
-    if (row == null || !"ok".equals(row.path("status").asText())) {
+  private ResultRow finished(ResultRow row, Cell cell) throws IOException {
+    if (row == null || !row.ok() || row.provenance() == null) {
       return null;
     }
     TaskData d = taskData(cell.task());
-    JsonNode p = row.path("provenance");
-    boolean same = cellRunner.configHash(cell, d).equals(p.path("configHash").asText()) && d.hash().equals(p.path("datasetHash").asText());
+    boolean same = cellRunner.configHash(cell, d).equals(row.provenance().configHash()) && d.hash().equals(row.provenance().datasetHash());
     if (!same) {
       log.printf("      %s: configuration or data changed since its row was written; running it again%n", cell.id());
     }
@@ -180,12 +177,5 @@ public final class SuiteRunner {
     } catch (IOException | RuntimeException e) {
       return 0;
     }
-  }
-
-  private ObjectNode failed(Cell cell, Exception e) {
-    ObjectNode row = CellRunner.skeleton(suite, cell);
-    row.put("status", "failed");
-    row.put("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    return row;
   }
 }

@@ -1,13 +1,13 @@
 package org.brainbench.harness.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.brainbench.harness.result.MetricValues;
+import org.brainbench.harness.result.ResultRow;
 import org.brainbench.harness.suite.Suite;
 import org.brainbench.harness.suite.TaskEntry;
 
@@ -18,29 +18,29 @@ import org.brainbench.harness.suite.TaskEntry;
 public final class Summary {
   private Summary() {}
 
-  static String stageLine(ObjectNode row) {
-    JsonNode m = row.path("metrics");
-    String numbers = String.format(Locale.ROOT, "loss %.4f, embedding spread %.4g -> %.4g", m.path("loss").asDouble(Double.NaN),
-        m.path("embeddingStdStart").asDouble(Double.NaN), m.path("embeddingStd").asDouble(Double.NaN));
-    return "ok".equals(row.path("status").asText()) ? "ok  " + numbers : "FAILED: " + row.path("error").asText() + " (" + numbers + ")";
+  static String stageLine(ResultRow row) {
+    MetricValues m = row.metrics();
+    String numbers = String.format(Locale.ROOT, "loss %.4f, embedding spread %.4g -> %.4g", m.scalar("loss"), m.scalar("embeddingStdStart"),
+        m.scalar("embeddingStd"));
+    return row.ok() ? "ok  " + numbers : "FAILED: " + row.errorText() + " (" + numbers + ")";
   }
 
-  static String oneLine(ObjectNode row, TaskEntry task) {
-    if (!"ok".equals(row.path("status").asText())) {
-      return "FAILED: " + row.path("error").asText();
+  static String oneLine(ResultRow row, TaskEntry task) {
+    if (!row.ok()) {
+      return "FAILED: " + row.errorText();
     }
     StringBuilder b = new StringBuilder("ok");
     for (String m : task.metrics()) {
-      b.append(String.format(Locale.ROOT, "  %s %.3f (baseline %.3f)", m, row.path("metrics").path(m).asDouble(Double.NaN),
-          row.path("baseline").path(m).asDouble(Double.NaN)));
+      b.append(String.format(Locale.ROOT, "  %s %.3f (baseline %.3f)", m, row.metrics().scalar(m),
+          row.baseline() == null ? Double.NaN : row.baseline().scalar(m)));
     }
-    if (row.has("resumedFromEpoch")) {
-      b.append("  (resumed after epoch ").append(row.get("resumedFromEpoch").asInt()).append(')');
+    if (row.resumedFromEpoch() > 0) {
+      b.append("  (resumed after epoch ").append(row.resumedFromEpoch()).append(')');
     }
     return b.toString();
   }
 
-  public static void print(Suite suite, List<ObjectNode> rows, PrintWriter out) {
+  public static void print(Suite suite, List<ResultRow> rows, PrintWriter out) {
     try {
       printTables(suite, rows, out);
     } finally {
@@ -48,12 +48,12 @@ public final class Summary {
     }
   }
 
-  private static void printTables(Suite suite, List<ObjectNode> rows, PrintWriter out) {
+  private static void printTables(Suite suite, List<ResultRow> rows, PrintWriter out) {
     printStages(suite, rows, out);
     out.println();
     out.println("Summary (mean ± sd over seeds and folds; baseline on the same test cases)");
     for (TaskEntry task : suite.tasks()) {
-      List<ObjectNode> taskRows = rows.stream().filter(r -> r.path("task").asText().equals(task.name())).toList();
+      List<ResultRow> taskRows = rows.stream().filter(r -> r.task().equals(task.name())).toList();
       if (taskRows.isEmpty()) {
         continue;
       }
@@ -64,31 +64,31 @@ public final class Summary {
       }
       header.append(String.format(Locale.ROOT, " %12s", "trainable"));
       out.println(header);
-      Map<String, List<ObjectNode>> groups = new LinkedHashMap<>();
-      for (ObjectNode r : taskRows) {
-        String key = r.path("model").asText() + "\t" + r.path("backend").asText() + "\t" + r.path("labelFraction").asDouble();
+      Map<String, List<ResultRow>> groups = new LinkedHashMap<>();
+      for (ResultRow r : taskRows) {
+        String key = r.model() + "\t" + r.backend() + "\t" + r.labelFraction();
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
       }
-      for (Map.Entry<String, List<ObjectNode>> g : groups.entrySet()) {
+      for (Map.Entry<String, List<ResultRow>> g : groups.entrySet()) {
         String[] k = g.getKey().split("\t");
-        List<ObjectNode> ok = g.getValue().stream().filter(r -> "ok".equals(r.path("status").asText())).toList();
+        List<ResultRow> ok = g.getValue().stream().filter(ResultRow::ok).toList();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s %-8s %-5s %3d", k[0], k[1],
             org.brainbench.harness.suite.Cell.fraction(Double.parseDouble(k[2])), ok.size()));
         for (String m : task.metrics()) {
-          line.append(String.format(Locale.ROOT, " %18s", meanSd(ok, "metrics", m)));
+          line.append(String.format(Locale.ROOT, " %18s", meanSd(ok.stream().map(ResultRow::metrics).toList(), m)));
         }
-        line.append(String.format(Locale.ROOT, " %12s", ok.isEmpty() ? "-" : ok.get(0).path("params").path("trainable").asText()));
+        line.append(String.format(Locale.ROOT, " %12s", ok.isEmpty() || ok.get(0).params() == null ? "-" : String.valueOf(ok.get(0).params().trainable())));
         out.println(line);
         StringBuilder base = new StringBuilder(String.format(Locale.ROOT, "  %-24s %-8s %-5s %3s", "  baseline: " + baselineName(task), "", "", ""));
         for (String m : task.metrics()) {
-          base.append(String.format(Locale.ROOT, " %18s", meanSd(ok, "baseline", m)));
+          base.append(String.format(Locale.ROOT, " %18s", meanSd(ok.stream().map(ResultRow::baseline).toList(), m)));
         }
         out.println(base);
         long failed = g.getValue().size() - ok.size();
         if (failed > 0) {
-          for (ObjectNode r : g.getValue()) {
-            if (!"ok".equals(r.path("status").asText())) {
-              out.printf("  FAILED %s: %s%n", r.path("cell").asText(), r.path("error").asText());
+          for (ResultRow r : g.getValue()) {
+            if (!r.ok()) {
+              out.printf("  FAILED %s: %s%n", r.cell(), r.errorText());
             }
           }
         }
@@ -96,14 +96,14 @@ public final class Summary {
     }
   }
 
-  private static void printStages(Suite suite, List<ObjectNode> rows, PrintWriter out) {
-    List<ObjectNode> stageRows = rows.stream().filter(r -> "pretrain".equals(r.path("taskType").asText())).toList();
+  private static void printStages(Suite suite, List<ResultRow> rows, PrintWriter out) {
+    List<ResultRow> stageRows = rows.stream().filter(ResultRow::isStage).toList();
     if (stageRows.isEmpty()) {
       return;
     }
     out.printf("%npre-training stages%n");
-    for (ObjectNode r : stageRows) {
-      out.printf("  %-40s %s%n", r.path("cell").asText(), stageLine(r));
+    for (ResultRow r : stageRows) {
+      out.printf("  %-40s %s%n", r.cell(), stageLine(r));
     }
   }
 
@@ -111,12 +111,11 @@ public final class Summary {
     return Baselines.name(task);
   }
 
-  private static String meanSd(List<ObjectNode> rows, String field, String metric) {
+  private static String meanSd(List<MetricValues> values, String metric) {
     List<Double> v = new ArrayList<>();
-    for (ObjectNode r : rows) {
-      JsonNode n = r.path(field).path(metric);
-      if (n.isNumber()) {
-        v.add(n.asDouble());
+    for (MetricValues m : values) {
+      if (m != null && m.asMap().get(metric) instanceof Double d) {
+        v.add(d);
       }
     }
     if (v.isEmpty()) {

@@ -13,8 +13,7 @@ import java.util.concurrent.Future;
 import org.brainbench.api.backend.Batch;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.training.TrainingConfig;
-import org.brainbench.api.weights.Tensor;
-import org.brainbench.cli.Progress;
+import org.brainbench.tasks.preprocess.Augmenter;
 import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.seed.Seeds;
@@ -23,8 +22,10 @@ import org.brainbench.tasks.volume.Grid;
 /**
  * The backend-neutral training loop: seeded shuffling, augmentation on a background thread
  * (batches are built while the model trains on the previous one), the warm-up + cosine learning
- * rate, a validation score after every epoch, early stopping, and the best epoch's weights kept.
- * A loss that becomes NaN or infinite stops the cell with {@link DivergedException}.
+ * rate and a validation score after every epoch. Everything else a run needs is a {@link
+ * TrainingListener}: early stopping with the best epoch's weights kept, per-epoch checkpoints,
+ * the divergence guard ({@link DivergedException}), data-wait timing and progress
+ * ({@link #standard}).
  */
 final class TrainingLoop {
   /** One epoch's numbers; {@code diagnostics} are the model's measurements at the epoch's last step. */
@@ -76,8 +77,11 @@ final class TrainingLoop {
     };
   }
 
-  /** What training did. */
-  /** @param resumedFromEpoch the epoch whose saved state training continued from, 0 when it started afresh */
+  /**
+   * What training did.
+   *
+   * @param resumedFromEpoch the epoch whose saved state training continued from, 0 when it started afresh
+   */
   record Result(List<Epoch> history, int bestEpoch, double trainSeconds, double dataWaitSeconds, long samplesSeen, int resumedFromEpoch) {}
 
   /** The loss became NaN or infinite. */
@@ -91,111 +95,84 @@ final class TrainingLoop {
 
   private static final int PREFETCH = 2;
 
+  /**
+   * What one training run needs besides its listeners.
+   *
+   * @param validator scores the model after each epoch, or null when there are no validation scans
+   */
+  record Plan(Model model, TrainingConfig config, List<Sample> train, Validator validator, Targets targets, Grid grid, long seed) {}
+
   private TrainingLoop() {}
 
-  static Result run(Model model, TrainingConfig config, List<Sample> train, boolean validate, Validator validator,
-      Targets targets, Grid grid, long seed, Progress progress) {
-    return run(model, config, train, validate, validator, targets, grid, seed, progress, null, false);
+  /**
+   * The standard listeners of a cell or stage, in the order the loop calls them: early stopping
+   * (before the checkpoint, which saves the best epoch), the checkpoint (restores first on resume;
+   * null for none), the divergence guard, the data-wait timer and the progress bar.
+   */
+  static List<TrainingListener> standard(Validator validator, EpochCheckpoint checkpoint, Progress progress) {
+    List<TrainingListener> out = new ArrayList<>();
+    out.add(new EarlyStopping(validator == null || validator.higherIsBetter()));
+    if (checkpoint != null) {
+      out.add(checkpoint);
+    }
+    out.add(new DivergenceGuard());
+    out.add(new DataWaitTimer());
+    out.add(new ProgressListener(progress));
+    return out;
   }
 
-  /**
-   * @param checkpoint where the state is saved after every epoch (null: not saved)
-   * @param resume continue from the checkpoint's state when it was made from the same configuration
-   */
-  static Result run(Model model, TrainingConfig config, List<Sample> train, boolean validate, Validator validator,
-      Targets targets, Grid grid, long seed, Progress progress, EpochCheckpoint checkpoint, boolean resume) {
-    Augmenter augmenter = config.augmentation().isNone() ? null : new Augmenter(config.augmentation(), grid.nx(), grid.ny(), grid.nz());
+  static Result run(Plan plan, List<TrainingListener> listeners) {
+    Model model = plan.model();
+    TrainingConfig config = plan.config();
+    List<Sample> train = plan.train();
+    Augmenter augmenter = config.augmentation().isNone() ? null
+        : new Augmenter(config.augmentation(), plan.grid().nx(), plan.grid().ny(), plan.grid().nz());
     int stepsPerEpoch = steps(train.size(), config.batchSize());
-    boolean higher = validator.higherIsBetter();
-    List<Epoch> history = new ArrayList<>();
-    List<Tensor> best = null;
-    double bestScore = Double.NaN;
-    int bestEpoch = 0;
-    int sinceBest = 0;
-    long step = 0;
-    long seen = 0;
-    double waited = 0;
-    double earlierSeconds = 0;
-    int firstEpoch = 1;
-    EpochCheckpoint.Restored restored = checkpoint != null && resume ? checkpoint.restore(model) : null;
-    if (restored != null) {
-      EpochCheckpoint.LoopState s = restored.loop();
-      history.addAll(s.history());
-      best = restored.best() != null ? restored.best() : validate ? model.exportWeights() : null;
-      bestScore = s.bestScore();
-      bestEpoch = s.bestEpoch();
-      sinceBest = s.sinceBest();
-      step = s.step();
-      seen = s.seen();
-      waited = s.waited();
-      earlierSeconds = s.trainSeconds();
-      firstEpoch = s.epoch() + 1;
-      progress.stepTo((long) s.epoch() * stepsPerEpoch);
-    } else if (checkpoint != null) {
-      checkpoint.delete(); // state of another configuration, or a run started afresh
-    }
-    long start = System.nanoTime();
+    TrainingState state = new TrainingState(model, config, stepsPerEpoch, plan.validator() != null);
+    listeners.forEach(l -> l.onTrainingBegin(state));
     ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "batch-loader");
       t.setDaemon(true);
       return t;
     });
     try {
-      for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+      for (int epoch = state.firstEpoch; epoch <= config.epochs() && !state.stopRequested; epoch++) {
         long epochStart = System.nanoTime();
         // dropout and masking draw from the engine: reseeded per epoch, a resumed epoch draws the same numbers
-        model.reseed(Seeds.mix(seed, "engine/epoch/" + epoch));
+        model.reseed(Seeds.mix(plan.seed(), "engine/epoch/" + epoch));
         List<Sample> order = new ArrayList<>(train);
-        Collections.shuffle(order, new Random(Seeds.mix(seed, "epoch/" + epoch)));
+        Collections.shuffle(order, new Random(Seeds.mix(plan.seed(), "epoch/" + epoch)));
         BlockingQueue<Future<Batch>> queue = new ArrayBlockingQueue<>(PREFETCH + 1);
         int next = 0;
         for (; next < Math.min(PREFETCH, stepsPerEpoch); next++) {
-          queue.add(submit(loader, order, next, config, model, targets, augmenter, seed, epoch));
+          queue.add(submit(loader, order, next, config, model, plan.targets(), augmenter, plan.seed(), epoch));
         }
         double lossSum = 0;
         double lr = 0;
         for (int b = 0; b < stepsPerEpoch; b++) {
           long waitStart = System.nanoTime();
           Batch batch = get(queue.remove());
-          waited += (System.nanoTime() - waitStart) / 1e9;
+          double waited = (System.nanoTime() - waitStart) / 1e9;
+          listeners.forEach(l -> l.onBatchReady(state, waited));
           if (next < stepsPerEpoch) {
-            queue.add(submit(loader, order, next++, config, model, targets, augmenter, seed, epoch));
+            queue.add(submit(loader, order, next++, config, model, plan.targets(), augmenter, plan.seed(), epoch));
           }
-          lr = config.learningRateAt(step++, stepsPerEpoch);
+          lr = config.learningRateAt(state.step++, stepsPerEpoch);
           float loss = model.trainStep(batch, (float) lr);
-          if (!Float.isFinite(loss)) {
-            throw new DivergedException("loss became " + loss + " at epoch " + epoch + ", step " + (b + 1));
-          }
+          int inEpoch = b;
+          listeners.forEach(l -> l.onBatch(state, inEpoch, loss));
           lossSum += loss * batch.size();
-          seen += batch.size();
-          progress.stepTo((long) (epoch - 1) * stepsPerEpoch + b + 1);
-          progress.setExtra(String.format("epoch %d/%d loss %.4f", epoch, config.epochs(), loss));
+          state.seen += batch.size();
         }
-        double score = validate ? validator.score(model) : Double.NaN;
-        history.add(new Epoch(epoch, lossSum / train.size(), score, lr, (System.nanoTime() - epochStart) / 1e9, model.diagnostics()));
-        boolean improved = !validate || bestEpoch == 0
-            || (!Double.isNaN(score) && (Double.isNaN(bestScore) || (higher ? score > bestScore : score < bestScore)));
-        if (improved) {
-          bestScore = score;
-          bestEpoch = epoch;
-          sinceBest = 0;
-          best = validate ? model.exportWeights() : null;
-        } else if (config.patience() > 0 && ++sinceBest >= config.patience()) {
-          break;
-        }
-        if (checkpoint != null && epoch < config.epochs()) {
-          double seconds = earlierSeconds + (System.nanoTime() - start) / 1e9;
-          checkpoint.save(model, new EpochCheckpoint.LoopState(epoch, step, seen, waited, seconds, bestScore, bestEpoch, sinceBest, List.copyOf(history)),
-              validate && bestEpoch != epoch ? best : null);
-        }
+        double score = plan.validator() != null ? plan.validator().score(model) : Double.NaN;
+        state.history.add(new Epoch(epoch, lossSum / train.size(), score, lr, (System.nanoTime() - epochStart) / 1e9, model.diagnostics()));
+        listeners.forEach(l -> l.onEpoch(state));
       }
     } finally {
       loader.shutdownNow();
     }
-    if (best != null && bestEpoch != history.size()) {
-      model.importWeights(best);
-    }
-    return new Result(history, bestEpoch, earlierSeconds + (System.nanoTime() - start) / 1e9, waited, seen, firstEpoch - 1);
+    listeners.forEach(l -> l.onTrainingEnd(state));
+    return new Result(List.copyOf(state.history), state.bestEpoch, state.trainSeconds(), state.dataWaitSeconds, state.seen, state.firstEpoch - 1);
   }
 
   /**
@@ -217,7 +194,9 @@ final class TrainingLoop {
       if (augmenter != null) {
         Random r = new Random(Seeds.mix(seed, "augment/" + epoch + "/" + b));
         for (int i = 0; i < part.size(); i++) {
-          part.set(i, augmenter.apply(part.get(i), r));
+          Sample s = part.get(i);
+          Augmenter.Augmented a = augmenter.apply(s.channels(), s.classes(), r);
+          part.set(i, new Sample(s.scan(), a.channels(), a.classes()));
         }
       }
       return Batches.of(part, model.head(), targets, true);

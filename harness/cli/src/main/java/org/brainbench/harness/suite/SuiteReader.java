@@ -515,7 +515,7 @@ public final class SuiteReader {
           continue;
         }
         Object v = value(e.getValue(), def);
-        if (v instanceof String path && isWeightsFile(def.name()) && !path.isEmpty()) {
+        if (v instanceof String path && def.file() && !path.isEmpty()) {
           Path resolved = folder.resolve(path).normalize();
           if (!Files.isRegularFile(resolved)) {
             e.getValue().problem("no such file: " + resolved);
@@ -537,11 +537,6 @@ public final class SuiteReader {
       params.problem(e.getMessage());
       return null;
     }
-  }
-
-  /** Model parameters that name a weights file (resolved against the suite's folder). */
-  private static boolean isWeightsFile(String param) {
-    return param.equals("weights") || param.endsWith("Weights");
   }
 
   private static Object value(Node n, ParamDef def) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.brainbench.api.training.Augmentation;
+import org.brainbench.tasks.preprocess.Augmentation;
 import org.brainbench.api.training.OptimizerKind;
 import org.brainbench.api.training.RegressionLoss;
 import org.brainbench.api.training.TrainingConfig;

@@ -49,9 +49,9 @@ class BackendAgreementTest {
 
   private static Run run(String task, String model, String backend, int seed, double auc) {
     ObjectNode r = JSON.createObjectNode();
-    r.put("suite", "s").put("cell", task + "/" + model + "/" + backend + "/s" + seed + "/f0/p1").put("task", task).put("taskType", "classify")
+    r.put("schema", 1).put("suite", "s").put("cell", task + "/" + model + "/" + backend + "/s" + seed + "/f0/p1").put("task", task).put("taskType", "classify")
         .put("model", model).put("backend", backend).put("seed", seed).put("fold", 0).put("labelFraction", 1.0).put("status", "ok");
     r.putObject("metrics").put("auc", auc).put("balancedAccuracy", auc - 0.05).put("accuracy", auc - 0.05);
-    return new Run(r, Path.of("/nonexistent"));
+    return new Run(org.brainbench.harness.result.ResultRows.fromJson(r, "test"), Path.of("/nonexistent"));
   }
 }

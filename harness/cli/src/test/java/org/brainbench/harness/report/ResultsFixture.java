@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
-import org.brainbench.cli.Json;
+import org.brainbench.harness.Json;
 import org.brainbench.harness.result.PredictionFiles;
+import org.brainbench.harness.result.ResultRows;
 import org.brainbench.harness.result.ResultsFile;
 
 /** Writes results folders the way a run does (rows plus per-case predictions), with known content. */
@@ -62,7 +63,7 @@ final class ResultsFixture {
     var metrics = org.brainbench.tasks.metric.ClassificationMetrics.compute(truth, probabilities(pAd), 2);
     ObjectNode m = r.putObject("metrics");
     metrics.forEach(m::put);
-    results.put(r);
+    results.put(ResultRows.fromJson(r, "fixture"));
     return r;
   }
 
@@ -75,7 +76,7 @@ final class ResultsFixture {
     }
     write(r, csv.toString());
     r.putObject("metrics").put("mae", mae).put("r2", 0.5);
-    results.put(r);
+    results.put(ResultRows.fromJson(r, "fixture"));
     return r;
   }
 
@@ -83,12 +84,12 @@ final class ResultsFixture {
     ObjectNode r = row("fixture", task, type, model, seed, 1.0);
     r.put("status", "failed").put("error", error);
     r.remove("params");
-    results.put(r);
+    results.put(ResultRows.fromJson(r, "fixture"));
     return r;
   }
 
   void put(ObjectNode r) throws IOException {
-    results.put(r);
+    results.put(ResultRows.fromJson(r, "fixture"));
   }
 
   private void write(ObjectNode r, String csv) throws IOException {

@@ -1,4 +1,4 @@
-package org.brainbench.cli;
+package org.brainbench.harness;
 
 /** Bad input from the user (arguments, files, suites): reported in one line, exit code 2. */
 public class UserInputException extends RuntimeException {

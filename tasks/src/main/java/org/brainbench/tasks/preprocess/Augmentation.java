@@ -1,4 +1,4 @@
-package org.brainbench.api.training;
+package org.brainbench.tasks.preprocess;
 
 /**
  * Seeded training-time augmentation, applied by the harness to each training volume (and its label

@@ -1,4 +1,4 @@
-package org.brainbench.cli;
+package org.brainbench.harness.run;
 
 import java.io.PrintStream;
 import java.time.Duration;

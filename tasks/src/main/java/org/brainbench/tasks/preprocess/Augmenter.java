@@ -1,34 +1,36 @@
-package org.brainbench.harness.run;
+package org.brainbench.tasks.preprocess;
 
 import java.util.Random;
-import org.brainbench.api.training.Augmentation;
 
 /**
- * Training-time augmentation of one sample, reproducible from its {@link Random}: a left-right
+ * Training-time augmentation of one preprocessed volume, reproducible from its {@link Random}: a left-right
  * mirror (x is left-right after reorientation to RAS), a small rotation and zoom about the centre
  * (trilinear for images, nearest for label maps; outside the volume is 0), and a random intensity
  * scale and shift of the brain (non-zero voxels).
  */
-final class Augmenter {
+public final class Augmenter {
   private final Augmentation settings;
   private final int nx;
   private final int ny;
   private final int nz;
 
-  Augmenter(Augmentation settings, int nx, int ny, int nz) {
+  public Augmenter(Augmentation settings, int nx, int ny, int nz) {
     this.settings = settings;
     this.nx = nx;
     this.ny = ny;
     this.nz = nz;
   }
 
-  /** New arrays; the sample's own arrays are never changed. */
-  Sample apply(Sample s, Random r) {
-    float[][] ch = new float[s.channels().length][];
+  /** A volume's channels (z-y-x, x fastest) and its label map (or null), augmented together. */
+  public record Augmented(float[][] channels, byte[] classes) {}
+
+  /** New arrays; the given arrays are never changed. */
+  public Augmented apply(float[][] channels, byte[] labels, Random r) {
+    float[][] ch = new float[channels.length][];
     for (int c = 0; c < ch.length; c++) {
-      ch[c] = s.channels()[c].clone();
+      ch[c] = channels[c].clone();
     }
-    byte[] classes = s.classes() == null ? null : s.classes().clone();
+    byte[] classes = labels == null ? null : labels.clone();
     if (r.nextDouble() < settings.flip()) {
       for (float[] c : ch) {
         flipX(c);
@@ -57,7 +59,7 @@ final class Augmenter {
         }
       }
     }
-    return new Sample(s.scan(), ch, classes);
+    return new Augmented(ch, classes);
   }
 
   /** The inverse map (output voxel offset from centre to input offset), row-major 3x3. */

@@ -1,4 +1,4 @@
-package org.brainbench.cli;
+package org.brainbench.harness;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
