@@ -20,7 +20,7 @@ import org.brainbench.api.weights.Tensor;
  * Saves and restores the state of DJL's AdamW and SGD optimisers (moments, per-parameter update
  * counts) by parameter name, so a cell resumes mid-training exactly where it stopped. DJL 0.35.1
  * keeps this state in private fields with no API, so it is reached reflectively; the field names
- * are checked when the class loads and {@code DjlResumeTest} fails if a DJL upgrade moves them.
+ * are checked when the class loads and the backend contract's resume tests ({@code BackendContract}) fail if a DJL upgrade moves them.
  * DJL keys the state by {@link Parameter#getId()}, which differs between model instances; the
  * tensors here are keyed by brainbench's stable parameter names instead.
  */

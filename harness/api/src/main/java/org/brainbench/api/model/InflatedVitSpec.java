@@ -18,7 +18,7 @@ import org.brainbench.tasks.TaskType;
  *       the 3D token grid and repeated over depth.
  *   <li>The 2D pre-training (task type pretrain) is SimMIM (Xie et al., 2022): a {@code maskRatio}
  *       share of the patch tokens of each slice is replaced by a mask token and a linear head
- *       ({@code decoder_pred}) predicts their pixels, L1 loss on masked patches.
+ *       ({@code decoder_pred}) predicts their pixels; the loss is the squared error on masked patches.
  *   <li>Classify, regress: LayerNorm and a linear head on the mean of the patch tokens (timm's
  *       {@code global_pool='avg'}). The [CLS] token stays in the sequence (timm checkpoints and the
  *       2D pre-training have it), but its output is not the head's input: on the built-in AD-vs-CN
@@ -85,13 +85,13 @@ public record InflatedVitSpec(
   /** A 2D ViT with timm's names, inflated to this 3D model (or kept 2D for the 2D pre-training head). */
   @Override
   public List<org.brainbench.api.weights.Tensor> convertWeights(List<org.brainbench.api.weights.Tensor> tensors, TaskHead head, int inputChannels) {
-    return org.brainbench.api.weights.Inflation.inflate(tensors, this, head);
+    return org.brainbench.api.weights.Inflation.inflate(tensors, new org.brainbench.api.weights.Inflation.Target(dim, patch, inflation), head);
   }
 
   /** The 2D pre-training stage's ViT, inflated the same way. */
   @Override
   public List<org.brainbench.api.weights.Tensor> fromStage(List<org.brainbench.api.weights.Tensor> tensors, TaskHead head) {
-    return org.brainbench.api.weights.Inflation.inflate(tensors, this, head);
+    return org.brainbench.api.weights.Inflation.inflate(tensors, new org.brainbench.api.weights.Inflation.Target(dim, patch, inflation), head);
   }
 
   @Override

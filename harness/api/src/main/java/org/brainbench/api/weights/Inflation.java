@@ -3,12 +3,12 @@ package org.brainbench.api.weights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.brainbench.api.model.InflatedVitSpec;
+import org.brainbench.api.model.PatchInflation;
 import org.brainbench.api.model.TaskHead;
 
 /**
  * Inflates 2D ViT weights (timm's names: {@code patch_embed.proj.*}, {@code cls_token}, {@code
- * pos_embed}, {@code blocks.*}, {@code norm.*}) into the 3D ViT of an {@link InflatedVitSpec}:
+ * pos_embed}, {@code blocks.*}, {@code norm.*}) into the 3D ViT of an {@code InflatedVitSpec}:
  *
  * <ul>
  *   <li>patch kernel [E, Cin, p, p] to [E, C, p, p, p]: input channels adapted as timm's {@code
@@ -26,9 +26,12 @@ import org.brainbench.api.model.TaskHead;
  * mismatches are reported by the model's import.
  */
 public final class Inflation {
+  /** The 3D ViT weights are inflated into: its token width, patch side and inflation rule. */
+  public record Target(int dim, int patch, PatchInflation inflation) {}
+
   private Inflation() {}
 
-  public static List<Tensor> inflate(List<Tensor> vit2d, InflatedVitSpec spec, TaskHead head) {
+  public static List<Tensor> inflate(List<Tensor> vit2d, Target spec, TaskHead head) {
     Map<String, Tensor> byName = new java.util.LinkedHashMap<>();
     vit2d.forEach(t -> byName.put(t.name(), t));
     List<String> problems = new ArrayList<>();
@@ -71,7 +74,7 @@ public final class Inflation {
   }
 
   /** [E, Cin, p, p] to [E, C, p, p, p]. */
-  static Tensor kernel3d(Tensor k2, int channels, InflatedVitSpec spec) {
+  static Tensor kernel3d(Tensor k2, int channels, Target spec) {
     int e = (int) k2.shape()[0];
     int cin = (int) k2.shape()[1];
     int p = spec.patch();
@@ -82,7 +85,7 @@ public final class Inflation {
         for (int i = 0; i < p * p; i++) {
           float v = adapted[(o * channels + c) * p * p + i];
           for (int d = 0; d < p; d++) {
-            float w = spec.inflation() == org.brainbench.api.model.PatchInflation.CENTERING ? (d == p / 2 ? v : 0f) : v / p;
+            float w = spec.inflation() == PatchInflation.CENTERING ? (d == p / 2 ? v : 0f) : v / p;
             out[((o * channels + c) * p + d) * p * p + i] = w;
           }
         }

@@ -16,6 +16,10 @@ class InflationTest {
   static final int P = 4;
   static final int E = 3;
 
+  static Inflation.Target target(InflatedVitSpec s) {
+    return new Inflation.Target(s.dim(), s.patch(), s.inflation());
+  }
+
   static InflatedVitSpec spec(String rule) {
     return new InflatedVitSpec(P, E, 1, 1, 2.0, 0, org.brainbench.api.model.Choice.fromId(org.brainbench.api.model.PatchInflation.class, rule), "", 0.5, 4);
   }
@@ -49,7 +53,7 @@ class InflationTest {
   void centeringEmbedsTheMiddleSliceOfEachPatch() {
     List<Tensor> two = vit2d(1, 2, 1);
     TaskHead head = TaskHead.classify(1, new int[] {P, P, P}, 2);
-    Tensor k3 = named(Inflation.inflate(two, spec("centering"), head), "patch_embed.proj.weight");
+    Tensor k3 = named(Inflation.inflate(two, target(spec("centering")), head), "patch_embed.proj.weight");
     float[] k2 = named(two, "patch_embed.proj.weight").data();
     float[] volume = random(new Random(9), P * P * P); // one patch, d-h-w order
     for (int o = 0; o < E; o++) {
@@ -70,7 +74,7 @@ class InflationTest {
   void averagingGivesThe2dResponseOnVolumesConstantInDepth() {
     List<Tensor> two = vit2d(1, 2, 2);
     TaskHead head = TaskHead.classify(1, new int[] {P, P, P}, 2);
-    Tensor k3 = named(Inflation.inflate(two, spec("averaging"), head), "patch_embed.proj.weight");
+    Tensor k3 = named(Inflation.inflate(two, target(spec("averaging")), head), "patch_embed.proj.weight");
     float[] k2 = named(two, "patch_embed.proj.weight").data();
     float[] slice = random(new Random(3), P * P);
     for (int o = 0; o < E; o++) {
@@ -101,7 +105,7 @@ class InflationTest {
   void positionsKeepClsAndRepeatTheGridOverDepth() {
     List<Tensor> two = vit2d(1, 2, 4);
     TaskHead head = TaskHead.classify(1, new int[] {3 * P, 2 * P, 2 * P}, 2);
-    Tensor pos = named(Inflation.inflate(two, spec("centering"), head), "pos_embed");
+    Tensor pos = named(Inflation.inflate(two, target(spec("centering")), head), "pos_embed");
     float[] src = named(two, "pos_embed").data();
     assertThat(pos.shape()).containsExactly(1, 1 + 3 * 2 * 2, E);
     for (int k = 0; k < E; k++) {
@@ -120,7 +124,7 @@ class InflationTest {
   void positionsAreResizedBilinearlyToOtherGrids() {
     List<Tensor> two = vit2d(1, 2, 5);
     TaskHead head = TaskHead.classify(1, new int[] {P, 4 * P, 4 * P}, 2);
-    Tensor pos = named(Inflation.inflate(two, spec("centering"), head), "pos_embed");
+    Tensor pos = named(Inflation.inflate(two, target(spec("centering")), head), "pos_embed");
     float[] src = named(two, "pos_embed").data();
     // corners of a 2x2 -> 4x4 resize with half-pixel centres are the source corners
     assertThat(pos.data()[(1) * E]).isCloseTo(src[E], within(1e-6f));
@@ -132,7 +136,7 @@ class InflationTest {
 
   @Test
   void onlyTheTrunkIsCarriedOver() {
-    List<String> names = Inflation.inflate(vit2d(1, 2, 6), spec("centering"), TaskHead.classify(1, new int[] {P, 2 * P, 2 * P}, 2))
+    List<String> names = Inflation.inflate(vit2d(1, 2, 6), target(spec("centering")), TaskHead.classify(1, new int[] {P, 2 * P, 2 * P}, 2))
         .stream().map(Tensor::name).toList();
     assertThat(names).contains("patch_embed.proj.weight", "cls_token", "pos_embed", "blocks.0.norm1.weight").doesNotContain("head.weight");
   }
@@ -141,10 +145,10 @@ class InflationTest {
   void mismatchesAreListed() {
     List<Tensor> wrongDim = new ArrayList<>(vit2d(1, 2, 7));
     wrongDim.removeIf(t -> t.name().equals("cls_token"));
-    assertThatThrownBy(() -> Inflation.inflate(wrongDim, spec("centering"), TaskHead.classify(1, new int[] {P, P, P}, 2)))
+    assertThatThrownBy(() -> Inflation.inflate(wrongDim, target(spec("centering")), TaskHead.classify(1, new int[] {P, P, P}, 2)))
         .hasMessageContaining("missing cls_token");
     InflatedVitSpec other = new InflatedVitSpec(2 * P, E, 1, 1, 2.0, 0, org.brainbench.api.model.PatchInflation.CENTERING, "", 0.5, 4);
-    assertThatThrownBy(() -> Inflation.inflate(vit2d(1, 2, 7), other, TaskHead.classify(1, new int[] {8, 8, 8}, 2)))
+    assertThatThrownBy(() -> Inflation.inflate(vit2d(1, 2, 7), target(other), TaskHead.classify(1, new int[] {8, 8, 8}, 2)))
         .hasMessageContaining("patch 8");
   }
 }

@@ -17,6 +17,7 @@ import org.brainbench.api.training.TrainingConfig;
 import org.brainbench.harness.Json;
 import org.brainbench.cli.Main;
 import org.brainbench.harness.UserInputException;
+import org.brainbench.harness.suite.SuiteReference;
 import org.brainbench.tasks.metric.MetricDefinition;
 import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.tasks.TaskType;
@@ -43,6 +44,9 @@ public final class DescribeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Option(names = "--markdown", description = "models or metrics as the Markdown tables of the suite reference (docs/suites.md, docs/metrics.md).")
+  boolean markdown;
+
   @Option(names = "--backend", paramLabel = "NAME", description = "Build each model on this backend and report its counts too.")
   String backend;
 
@@ -59,6 +63,15 @@ public final class DescribeCommand implements Callable<Integer> {
       if (built == null) {
         throw new UserInputException("--backend: unknown backend \"" + backend + "\"; available: " + Backends.ids());
       }
+    }
+    if (markdown) {
+      if (!"models".equals(what) && !"metrics".equals(what)) {
+        throw new UserInputException("describe --markdown: give models or metrics");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print("models".equals(what) ? SuiteReference.models() : SuiteReference.metrics());
+      out.flush();
+      return Main.EXIT_OK;
     }
     ObjectNode all = Json.mapper().createObjectNode();
     if (what == null || what.equals("models")) {
@@ -96,6 +109,15 @@ public final class DescribeCommand implements Callable<Integer> {
         o.put("type", p.type().name().toLowerCase(java.util.Locale.ROOT));
         o.set("default", Json.mapper().valueToTree(p.defaultValue()));
         o.put("description", p.description());
+        if (!p.range().isEmpty()) {
+          o.put("range", p.range());
+        }
+        if (!p.choices().isEmpty()) {
+          o.set("choices", Json.mapper().valueToTree(p.choices()));
+        }
+        if (p.file()) {
+          o.put("file", true);
+        }
       }
       ModelSpec spec = e.build(java.util.Map.of());
       ArrayNode counts = m.putArray("parameterCounts");

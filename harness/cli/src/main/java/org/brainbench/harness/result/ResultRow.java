@@ -12,7 +12,7 @@ import org.brainbench.tasks.TaskType;
  * <p>Optional parts are null (or empty) when not there: a failed cell has its identity, status,
  * error, and as much provenance as it got.
  *
- * @param split scans per partition ({@code train}, {@code validation}, {@code test}, {@code unused})
+ * @param split subjects per partition ({@code train}, {@code validation}, {@code test}, {@code unused})
  * @param ci95 95% bootstrap interval [low, high] of each metric
  * @param baseline the trivial baseline's metrics on the same test cases
  * @param resumedFromEpoch the epoch training continued from after an interruption, 0 if none
