@@ -4,7 +4,7 @@
 Writes tasks/src/test/resources/metrics/{classification,regression,segmentation}.json; the Java
 tests recompute every case and compare. Run with Debian's python3 (scikit-learn 1.2, scipy 1.10):
     /usr/bin/python3 tools/metrics-reference/make_reference.py
-Segmentation follows DESIGN.md (MONAI-style): edges = mask minus its erosion by the 6-connected
+Segmentation follows docs/metrics.md (MONAI-style): edges = mask minus its erosion by the 6-connected
 cross (scipy binary_erosion, border_value 0), Euclidean distances in mm to the other mask's edges
 (scipy distance_transform_edt with sampling), 95th percentile with linear interpolation, max of the
 two directions; both empty: Dice 1, HD95 0; one empty: Dice 0, HD95 = image diagonal

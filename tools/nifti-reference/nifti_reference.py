@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The NIfTI loading a Python user would write, timed on the same files as brainbench's JMH benchmark.
 
-For every file in DIR (written by the bench module's NiftiFiles, see README "Performance"):
+For every file in DIR (written by the bench module's NiftiFiles, see docs/performance.md):
   decode       nibabel.load(path, mmap=False).get_fdata(dtype=float32)  (reads, un-gzips, scales)
   preprocess   decode, then what brainbench's Preprocessor does with PreprocessSpec.toShape(96,112,96):
                reorient to RAS+ (nibabel.as_closest_canonical), trilinear resample of the field of

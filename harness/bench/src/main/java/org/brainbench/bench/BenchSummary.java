@@ -103,7 +103,7 @@ public final class BenchSummary {
 
   private String build() throws IOException {
     md.append("# brainbench performance\n\n");
-    md.append("Made by `bin/bench` (README, \"Performance\") from the JMH and reference outputs in this folder. ")
+    md.append("Made by `bin/bench` (docs/performance.md) from the JMH and reference outputs in this folder. ")
         .append("Speed ratios are PyTorch-Python's time per step divided by brainbench's: above 1 is faster than PyTorch.\n\n");
     double[] peak = matmul();
     String stepTable = steps(peak);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A whole suite at a tiny size, through the command line: rows per DESIGN.md, predictions that
+ * A whole suite at a tiny size, through the command line: rows per docs/results.md, predictions that
  * {@code score} turns back into the same metrics, the same numbers on a second run, and a diverging
  * cell recorded as failed while the suite goes on.
  */

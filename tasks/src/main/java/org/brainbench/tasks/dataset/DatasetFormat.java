@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 /** How a dataset is laid out on disk. */
 public enum DatasetFormat {
-  /** A CSV/TSV manifest (DESIGN.md). */
+  /** A CSV/TSV manifest (docs/data-formats.md). */
   MANIFEST,
   /** A BIDS-style folder with participants.tsv. */
   BIDS,

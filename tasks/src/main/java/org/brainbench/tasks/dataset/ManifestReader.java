@@ -18,7 +18,7 @@ import org.apache.commons.csv.DuplicateHeaderMode;
 import org.brainbench.tasks.TaskType;
 
 /**
- * Reads a manifest (DESIGN.md): CSV, or TSV when the name ends in {@code .tsv} or the header line
+ * Reads a manifest (docs/data-formats.md): CSV, or TSV when the name ends in {@code .tsv} or the header line
  * holds tabs; a header row; paths relative to the manifest's folder; {@code image} may list several
  * {@code ;}-separated files (channels). Required columns per task type: {@code subject_id, image}
  * plus {@code label} (classify), {@code age} (regress) or {@code mask} (segment). {@code session}

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classification metrics as scikit-learn defines them (DESIGN.md, "score"). Classes are indices
+ * Classification metrics as scikit-learn defines them (docs/metrics.md). Classes are indices
  * into the class list; for two classes index 1 is the positive class.
  *
  * <ul>

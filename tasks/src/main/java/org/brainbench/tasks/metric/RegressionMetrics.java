@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Regression metrics (DESIGN.md): MAE, RMSE, R² (1 - SS_res/SS_tot; when the truth is constant, 1
+ * Regression metrics (docs/metrics.md): MAE, RMSE, R² (1 - SS_res/SS_tot; when the truth is constant, 1
  * for a perfect prediction and 0 otherwise, as scikit-learn reports it) and Pearson's r (NaN when
  * either side is constant).
  */

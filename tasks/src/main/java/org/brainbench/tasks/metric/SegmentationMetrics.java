@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Segmentation metrics per DESIGN.md, as MONAI computes them, with the empty cases written down.
+ * Segmentation metrics per docs/metrics.md, as MONAI computes them, with the empty cases written down.
  *
  * <p>Per case and label: Dice = 2|A∩B| / (|A|+|B|). HD95: the edge of a mask is the mask minus its
  * erosion by the 6-connected cross (voxels outside the image count as background, so masks touching

@@ -23,7 +23,7 @@ import org.brainbench.tasks.volume.Grid;
 /**
  * Writes the built-in simulated dataset: one folder per task ({@code classify/}, {@code regress/},
  * {@code segment/}, {@code pretrain/}), each with NIfTI images under {@code images/} (and label maps
- * under {@code masks/}) and a {@code manifest.csv} per DESIGN.md. Images are int16 with scaling,
+ * under {@code masks/}) and a {@code manifest.csv} per docs/data-formats.md. Images are int16 with scaling,
  * masks uint8, all with qform and sform (code 1, scanner) stating MNI-aligned world coordinates.
  *
  * <p>Subjects render in parallel but each from its own seeds, so the files do not depend on the

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The manifest contract of DESIGN.md ("Manifests"), read without touching the image files. */
+/** The manifest contract of docs/data-formats.md ("Manifest"), read without touching the image files. */
 class ManifestReaderTest {
   @TempDir Path dir;
 

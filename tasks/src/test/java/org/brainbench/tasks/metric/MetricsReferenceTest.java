@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every metric against scikit-learn and a scipy implementation of the DESIGN.md segmentation
+ * Every metric against scikit-learn and a scipy implementation of the docs/metrics.md segmentation
  * definitions, on cases with ties, one-class truths, constant predictions and empty masks
  * (tools/metrics-reference/make_reference.py).
  */

@@ -63,7 +63,7 @@ final class ConvEncoder2d extends AbstractBlock {
    * Per sample and channel: subtract the spatial mean, divide by the spatial sd (biased, eps 1e-5).
    * Written as PyTorch's fused layer norm over the two spatial axes (with a unit scale and zero
    * shift), which is the same function: the mean/subtract/square/divide chain it replaced made the
-   * slice CNN's training step 1.6x slower than PyTorch-Python's (README, "Performance").
+   * slice CNN's training step 1.6x slower than PyTorch-Python's (docs/performance.md).
    */
   static NDArray instanceNorm(NDArray x) {
     Shape spatial = x.getShape().slice(2);

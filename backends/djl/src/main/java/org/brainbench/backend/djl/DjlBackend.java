@@ -53,7 +53,7 @@ public final class DjlBackend implements Backend {
 
   static synchronized Engine engine() {
     if (!"true".equals(System.getProperty("ai.djl.offline"))) {
-      // never let DJL probe the network (STACK.md): brainbench runs offline or not at all
+      // never let DJL probe the network (docs/stack.md): brainbench runs offline or not at all
       System.setProperty("ai.djl.offline", "true");
     }
     if (System.getProperty(THREADS) == null) {

@@ -37,7 +37,7 @@ final class Layers {
   /**
    * Nearest-neighbour 2x upsampling of every spatial axis of (N, C, h, w) or (N, C, d, h, w), with
    * libtorch's upsample_nearest kernels (what {@code F.interpolate(x, scale_factor=2)} runs). Two
-   * cheaper-looking ways are slower (README, "Performance"): repeating each axis twice has a
+   * cheaper-looking ways are slower (docs/performance.md): repeating each axis twice has a
    * backward that libtorch sums on one thread, and libtorch 2.x sends a 2D upsample whose output
    * is at most 64x64 through its channels-last kernel, which copies NCHW input and output to
    * channels-last and back. A 2D input is therefore upsampled as (N, C, 1, h, w) in 3D:

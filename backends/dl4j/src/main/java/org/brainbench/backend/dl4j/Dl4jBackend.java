@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why SameDiff rather than DL4J's layer API (ComputationGraph): the models need rank-5 batch
  * norm and channel concatenation, which the layer API rejects or cannot back-propagate in
- * 1.0.0-M2.1 (STACK.md), plus masked-token pre-training, a momentum encoder and custom losses.
+ * 1.0.0-M2.1 (docs/stack.md), plus masked-token pre-training, a momentum encoder and custom losses.
  * SameDiff expresses all of it directly, with variables under brainbench's neutral names, so one
  * graph per model mirrors the DJL blocks line for line.
  *

@@ -9,7 +9,7 @@ import com.sun.jna.Native;
  * free inside glibc's heap but stay resident, so a process that trains several models in turn grew
  * cell by cell (DL4J, measured: 1.5 GB after the first quickstart model, 3.7 GB after the eighth;
  * with a trim after each, 0.3-1.2 GB between models). The launchers also tell glibc to keep freed
- * memory while a model trains (README, "Performance": re-faulting it cost DJL up to 38 % of a
+ * memory while a model trains (docs/performance.md: re-faulting it cost DJL up to 38 % of a
  * step), so backends call this when a model closes. A no-op where glibc is not there.
  */
 public final class NativeHeap {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code inspect FILE...}: one JSON object per line per image file (DESIGN.md). A file that cannot
+ * {@code inspect FILE...}: one JSON object per line per image file (docs/data-formats.md, "inspect"). A file that cannot
  * be read gives {@code {"path":..., "error":...}}; the others are still inspected, and the exit code
  * is then 2.
  */

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code score --task TYPE --truth T --pred P}: metrics of predictions made with any tool (DESIGN.md,
+ * {@code score --task TYPE --truth T --pred P}: metrics of predictions made with any tool (docs/metrics.md,
  * "score inputs"), with the same implementation and definitions as {@code run}.
  */
 @Command(name = "score", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {"Score predictions against truth (files from any tool).",

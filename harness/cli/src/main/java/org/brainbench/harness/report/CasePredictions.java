@@ -18,7 +18,7 @@ import org.brainbench.tasks.metric.RegressionMetrics;
  * One cell's per-case predictions ({@code predictions/<cell>.csv}), able to recompute a metric
  * on any resample of its cases: what the bootstrap intervals and paired comparisons need. The
  * metrics are the canonical ones in {@code tasks/metric}; segmentation uses the per-case Dice and
- * HD95 the run wrote (mean over labels, then over cases, as DESIGN.md defines them).
+ * HD95 the run wrote (mean over labels, then over cases, as docs/metrics.md defines them).
  */
 public final class CasePredictions {
   private final List<String> ids;

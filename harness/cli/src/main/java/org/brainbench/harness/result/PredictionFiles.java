@@ -15,7 +15,7 @@ import org.brainbench.tasks.volume.Grid;
 import org.brainbench.tasks.volume.Volume;
 
 /**
- * Per-case predictions beside the results (DESIGN.md), in the formats {@code score} reads, so any
+ * Per-case predictions beside the results (docs/results.md), in the formats {@code score} reads, so any
  * metric can be recomputed later: {@code predictions/<cell>.csv} ({@code subject_id,prediction}
  * plus {@code p_<class>} columns, or the predicted age) with a {@code truth} column; for
  * segmentation also {@code predictions/<cell>/pred/<id>.nii.gz} and {@code .../truth/<id>.nii.gz},

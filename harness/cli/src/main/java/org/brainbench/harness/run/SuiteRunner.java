@@ -18,7 +18,7 @@ import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.preprocess.PreprocessCache;
 
 /**
- * Runs a suite's cells in order, in this JVM (see README, "Runner"): the built-in data is
+ * Runs a suite's cells in order, in this JVM (docs/suites.md, "The runner"): the built-in data is
  * provisioned first, each task's data is loaded once and shared by its cells, and every finished
  * cell's row is written before the next starts. A failed cell is recorded and the suite goes on.
  */

@@ -15,7 +15,7 @@ import org.brainbench.tasks.metric.SegmentationMetrics;
  * with per-case values and percentile-bootstrap 95% confidence intervals over cases (1000
  * resamples, seeded).
  *
- * @param metrics the keys of DESIGN.md ("score")
+ * @param metrics the keys of docs/metrics.md
  * @param ci95 {low, high} per scalar metric
  * @param perCase one entry per case, for the leaderboard to recompute any metric later
  */

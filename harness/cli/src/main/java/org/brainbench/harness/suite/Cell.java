@@ -8,7 +8,7 @@ import org.brainbench.api.training.TrainingConfig;
  * fraction, with the training settings that apply to it.
  */
 public record Cell(TaskEntry task, ModelEntry model, String backend, long seed, int fold, double labelFraction, TrainingConfig training) {
-  /** The stable id {@code <task>/<model>/<backend>/s<seed>/f<fold>/p<fraction>} (DESIGN.md). */
+  /** The stable id {@code <task>/<model>/<backend>/s<seed>/f<fold>/p<fraction>} (docs/results.md). */
   public String id() {
     return task.name() + "/" + model.name() + "/" + backend + "/s" + seed + "/f" + fold + "/p" + fraction(labelFraction);
   }

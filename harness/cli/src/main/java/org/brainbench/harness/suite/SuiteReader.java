@@ -36,7 +36,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Reads a suite YAML file into a validated {@link Suite}. Unknown keys, wrong types, out-of-range
  * values, unknown model/task/backend/metric names, duplicate names and missing files are errors
  * naming the path inside the file; all of them are collected and thrown together as a {@link
- * SuiteException}. The format is documented in the README ("Suites").
+ * SuiteException}. The format is documented in docs/suites.md.
  */
 public final class SuiteReader {
   static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models", "stages",
