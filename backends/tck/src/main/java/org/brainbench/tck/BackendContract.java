@@ -6,7 +6,9 @@ import static org.brainbench.tck.Fixtures.cube;
 import static org.brainbench.tck.Fixtures.weight;
 
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,6 +24,7 @@ import org.brainbench.api.model.InflatedVitSpec;
 import org.brainbench.api.model.MedicalTransformerSpec;
 import org.brainbench.api.model.ModelCatalog;
 import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.Objective;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.PatchInflation;
 import org.brainbench.api.model.TaskHead;
@@ -134,7 +137,7 @@ public abstract class BackendContract {
   @MethodSource("everyExample")
   void buildsTrainsAndPredictsEveryExample(String name, ModelSpec spec, TaskHead head) {
     try (Model m = build(spec, head, 5)) {
-      assertThat(m.parameterCount()).as("parameters of %s", name).isEqualTo(ParameterCount.allTrainable(spec.parameterCount(head)));
+      assertThat(m.parameterCount()).as("parameters of %s", name).isEqualTo(new ParameterCount(spec.parameterCount(head), spec.trainableCount(head)));
       assertThat(m.parameters()).extracting(p -> p.name()).doesNotHaveDuplicates();
       Batch batch = Fixtures.random(head, 2, 1);
       for (int i = 0; i < 2; i++) {
@@ -440,5 +443,104 @@ public abstract class BackendContract {
     Thread.sleep(100);
     org.brainbench.api.backend.NativeHeap.trim();
     return Fixtures.residentBytes();
+  }
+
+  // ---- the authors' released models, against the PyTorch references in tools/authors-reference ----
+
+  static Stream<String> medicalTransformerFixtures() {
+    return AuthorsFixture.cases("medical-transformer-");
+  }
+
+  /**
+   * The Medical Transformer as its authors released it: from their weights (their names, loaded
+   * strictly where the case holds a whole model), the encodings, the Transformer's outputs, the
+   * masked-encoding and triplet losses on the reference's own draws, and the parameter counts.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("medicalTransformerFixtures")
+  void reproducesTheAuthorsMedicalTransformer(String name) {
+    AuthorsFixture f = AuthorsFixture.load(name);
+    JsonNode c = f.config().path("config");
+    double tolerance = f.config().path("tolerance").path("rel").asDouble(1e-4);
+    if (name.endsWith("encoder-pool")) {
+      // one axial view tensor [1, H = 96, W = 114, S = 3]: brainbench's volume (D, H, W) = (S, W, H)
+      Tensor slices = f.inputs().get("slices");
+      Tensor asVolume = new Tensor("v", slices.shape(), slices.data());
+      for (int window : new int[] {3, 0}) {
+        var spec = jun2021(c, List.of(View.AXIAL), window, 0);
+        TaskHead head = TaskHead.classify(1, AuthorsFixture.grid(asVolume), 2);
+        try (Model m = build(spec, head, 1)) {
+          m.importWeights(f.weights(), false);
+          Map<String, float[]> probes = m.probes(Batch.inputs(1, head, AuthorsFixture.toBrainbench(asVolume)));
+          close(probes.get("encoding_axial"), f.output(window == 3 ? "encoding_fixed_window" : "encoding_whole_plane"), tolerance,
+              name + " window " + window);
+        }
+      }
+      return;
+    }
+    Tensor volume = f.inputs().get("volume");
+    int batch = (int) volume.shape()[0];
+    float[] images = AuthorsFixture.toBrainbench(volume);
+    boolean triplet = name.contains("triplet");
+    var spec = jun2021(c, List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), triplet ? 0 : c.path("pool_window").asInt(), c.path("max_slicelen").asInt());
+    TaskHead head = TaskHead.pretrain(1, AuthorsFixture.grid(volume), triplet ? Objective.TRIPLET : Objective.MASKED_ENCODING);
+    Map<String, int[]> masks = new LinkedHashMap<>();
+    Map<String, double[]> curves = new LinkedHashMap<>();
+    for (View v : View.values()) {
+      Tensor idx = f.inputs().get("mask_index_" + v.id());
+      if (idx != null) {
+        int[] ints = new int[idx.data().length];
+        for (int i = 0; i < ints.length; i++) {
+          ints[i] = (int) idx.data()[i];
+        }
+        masks.put(v.id(), ints);
+      }
+      JsonNode curve = f.config().path("bezier_curves").path(v.id());
+      if (!curve.isMissingNode()) {
+        curves.put(v.id(), new double[] {curve.path("p1").get(0).asDouble(), curve.path("p1").get(1).asDouble(), curve.path("p2").get(0).asDouble(),
+          curve.path("p2").get(1).asDouble(), curve.path("inverted").asBoolean() ? 1 : 0});
+      }
+    }
+    Batch in = Batch.inputs(batch, head, images).withDraws(new Batch.Draws(masks, curves));
+    try (Model m = build(spec, head, 1)) {
+      m.importWeights(f.weights()); // strict: the authors' state dict is the whole model
+      JsonNode expected = f.config().path("expected_params");
+      if (triplet) {
+        assertThat(m.parameterCount().total()).isEqualTo(expected.path("stage1_model").asLong());
+      } else {
+        assertThat(m.parameterCount()).isEqualTo(new ParameterCount(expected.path("stage2_model").asLong(), expected.path("stage2_trainable").asLong()));
+      }
+      assertThat(m.parameterCount().total()).isEqualTo(spec.parameterCount(head));
+      assertThat(m.parameterCount().trainable()).isEqualTo(spec.trainableCount(head));
+      Map<String, float[]> probes = m.probes(in);
+      for (View v : View.values()) {
+        for (String key : triplet ? List.of("anchor_", "positive_", "loss_") : List.of("encoding_", "transformer_", "mse_")) {
+          close(probes.get(key + v.id()), f.output(key + v.id()), tolerance, name + " " + key + v.id());
+        }
+      }
+      close(probes.get("loss"), f.output(triplet ? "loss_total" : "loss"), tolerance, name + " loss");
+      assertThat(m.evaluateLoss(in)).as(name + " evaluateLoss").isCloseTo(f.output(triplet ? "loss_total" : "loss").data()[0],
+          org.assertj.core.data.Percentage.withPercentage(100 * tolerance));
+    }
+  }
+
+  private static org.brainbench.api.model.MedicalTransformerJun2021Spec jun2021(JsonNode c, List<View> views, int poolWindow, int positionBase) {
+    return new org.brainbench.api.model.MedicalTransformerJun2021Spec(views, c.path("inplanes").asInt(), c.path("d_f").asInt(), c.path("num_stack").asInt(),
+        c.path("num_heads").asInt(), c.path("d_k").asInt(), c.path("d_ff").asInt(), c.path("dropout").asDouble(), c.path("mask_ratio").asDouble(),
+        poolWindow, positionBase, c.path("margin").asDouble());
+  }
+
+  /** Every value within {@code tolerance} of the reference's, relative to the reference's largest magnitude. */
+  static void close(float[] actual, Tensor expected, double tolerance, String what) {
+    assertThat(actual).as(what + ": computed").isNotNull();
+    float[] e = expected.data();
+    assertThat(actual).as(what + ": size").hasSize(e.length);
+    double scale = 1e-6;
+    double worst = 0;
+    for (int i = 0; i < e.length; i++) {
+      scale = Math.max(scale, Math.abs(e[i]));
+      worst = Math.max(worst, Math.abs(actual[i] - e[i]));
+    }
+    assertThat(worst / scale).as(what + ": max |difference| / max |reference| (scale %.3g)", scale).isLessThanOrEqualTo(tolerance);
   }
 }

@@ -122,8 +122,8 @@ public class BrokenSuitesTest {
   void anchorsAliasesAndScientificNotationAreFine() throws IOException {
     Path suite = dir.resolve("suite.yaml");
     String text = quickstart()
-        .replace("params: {encoderChannels: [8, 16, 32, 32], embedDim: 64, depth: 2, heads: 4, dropout: 0.1}",
-            "params: &mt {encoderChannels: [8, 16, 32, 32], embedDim: 64, depth: 2, heads: 4, dropout: 0.1}")
+        .replace("params: {protocol: ema, encoderChannels: [8, 16, 32, 32], embedDim: 64, depth: 2, heads: 4, dropout: 0.1}",
+            "params: &mt {protocol: ema, encoderChannels: [8, 16, 32, 32], embedDim: 64, depth: 2, heads: 4, dropout: 0.1}")
         .replace("learningRate: 0.003\n", "learningRate: 3e-3\n")
         + "\nexclude:\n  - {model: medical-transformer, task: tumour}\n";
     Files.writeString(suite, text.replace("  - id: slice-cnn\n", "  - name: mt-again\n    id: medical-transformer\n    params: *mt\n  - id: slice-cnn\n"));

@@ -121,6 +121,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     }
     learningRate[0] = lr;
     pinThreads();
+    setDraws(batch);
     try (NDManager step = model.getNDManager().newSubManager()) {
       NDArray x = inputs(step, batch);
       NDList labels = head.type() == TaskType.PRETRAIN ? new NDList() : new NDList(targets(step, batch));
@@ -147,6 +148,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   @Override
   public float evaluateLoss(Batch batch) {
     pinThreads();
+    setDraws(batch);
     try (NDManager step = model.getNDManager().newSubManager()) {
       NDArray x = inputs(step, batch);
       NDList labels = head.type() == TaskType.PRETRAIN ? new NDList() : new NDList(targets(step, batch));
@@ -161,8 +163,31 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   }
 
   private void recordDiagnostics(NDList out) {
-    if (head.type() == TaskType.PRETRAIN && out.size() > 3) {
-      diagnostics.put("embeddingStd", (double) out.get(3).getFloat());
+    if (head.type() == TaskType.PRETRAIN && out.size() >= 2) {
+      diagnostics.put("embeddingStd", (double) out.get(out.size() - 1).getFloat()); // every objective returns its spread last
+    }
+  }
+
+  /** Hands a batch's fixed draws to a block that takes them (null: the block draws its own). */
+  private void setDraws(Batch batch) {
+    if (model.getBlock() instanceof TakesDraws t) {
+      t.draws(batch.draws());
+    }
+  }
+
+  @Override
+  public Map<String, float[]> probes(Batch batch) {
+    if (!(model.getBlock() instanceof MedicalTransformerJun2021Block block)) {
+      return Map.of();
+    }
+    pinThreads();
+    block.draws(batch.draws());
+    try (NDManager step = model.getNDManager().newSubManager()) {
+      Map<String, float[]> out = new java.util.LinkedHashMap<>();
+      block.probes(new ai.djl.training.ParameterStore(step, false), inputs(step, batch)).forEach((k, v) -> out.put(k, v.toFloatArray()));
+      return out;
+    } finally {
+      block.draws(null);
     }
   }
 

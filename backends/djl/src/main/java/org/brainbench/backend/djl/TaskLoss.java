@@ -34,7 +34,8 @@ final class TaskLoss extends Loss {
   @Override
   public NDArray evaluate(NDList labels, NDList predictions) {
     if (head.type() == org.brainbench.tasks.TaskType.PRETRAIN) {
-      return maskedMse(predictions.get(0), predictions.get(1), predictions.get(2));
+      // a model that computes its own objective returns {loss, spread}; the others {prediction, target, mask, spread}
+      return predictions.size() == 2 ? predictions.get(0) : maskedMse(predictions.get(0), predictions.get(1), predictions.get(2));
     }
     NDArray out = predictions.singletonOrThrow();
     NDArray label = labels.singletonOrThrow();

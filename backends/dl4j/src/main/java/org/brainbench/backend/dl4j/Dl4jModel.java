@@ -57,6 +57,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   private final Map<String, Double> diagnostics = new LinkedHashMap<>();
   private final long maskedTokens;
   private final Map<String, String> momentumPairs;
+  private final ModelGraph modelGraph;
   private final double momentum;
   private final double maskRatio;
   private SplittableRandom random;
@@ -75,7 +76,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     SDVariable input = sd.placeHolder(INPUT, DataType.FLOAT, -1, head.inputChannels(), s[0], s[1], s[2]);
     if (head.type() == TaskType.PRETRAIN) {
       maskedTokens = model.maskedTokens();
-      SDVariable mask = sd.placeHolder(MASK, DataType.FLOAT, -1, maskedTokens);
+      SDVariable mask = maskedTokens > 0 ? sd.placeHolder(MASK, DataType.FLOAT, -1, maskedTokens) : null;
       ModelGraph.Pretraining train = model.pretrain(new Layers(graph, true), input, mask);
       ModelGraph.Pretraining eval = model.pretrain(new Layers(graph, false), input, mask);
       sd.identity(LOSS_TRAIN, train.loss());
@@ -97,7 +98,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     momentumPairs.forEach((copy, online) -> all().get(copy).getArr().assign(all().get(online).getArr()));
     sd.setLossVariables(LOSS_TRAIN);
     QuietStdout.run(sd::createGradFunction);
-    graph.parameters().keySet().forEach(name -> trainable.put(name, true));
+    this.modelGraph = model;
+    graph.parameters().keySet().forEach(name -> trainable.put(name, !model.frozenByObjective(name)));
     this.optimizer = new Optimizer(training);
   }
 
@@ -148,7 +150,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     }
     List<String> outputs = new ArrayList<>();
     outputs.add(LOSS_TRAIN);
-    if (maskedTokens > 0) {
+    if (head.type() == TaskType.PRETRAIN) {
       outputs.add(EMBEDDING_STD);
     }
     for (NamedGraph.BatchStats b : graph.batchStats()) {
@@ -171,7 +173,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
         }
       }
       updateRunningStatistics(result.getOutputs(), batch.size());
-      if (maskedTokens > 0) {
+      if (head.type() == TaskType.PRETRAIN) {
         diagnostics.put("embeddingStd", (double) result.getOutputs().get(EMBEDDING_STD).getFloat(0));
       }
       updateMomentumCopy();
@@ -252,13 +254,41 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     }
   }
 
-  /** Which tokens pre-training hides: each with probability maskRatio, from the model's seeded generator. */
-  private INDArray tokenMask(int batchSize) {
-    float[] mask = new float[Math.toIntExact(batchSize * maskedTokens)];
-    for (int i = 0; i < mask.length; i++) {
-      mask[i] = random.nextDouble() < maskRatio ? 1f : 0f;
+  /**
+   * Which tokens pre-training hides: the model graph's own rule where it has one, else each token
+   * with probability maskRatio, from the model's seeded generator.
+   */
+  private INDArray tokenMask(Batch b) {
+    float[] mask = modelGraph.tokenMask(b.size(), random, b.draws());
+    if (mask == null) {
+      mask = new float[Math.toIntExact(b.size() * maskedTokens)];
+      for (int i = 0; i < mask.length; i++) {
+        mask[i] = random.nextDouble() < maskRatio ? 1f : 0f;
+      }
     }
-    return Nd4j.create(mask, new long[] {batchSize, maskedTokens}, 'c');
+    return Nd4j.create(mask, new long[] {b.size(), maskedTokens}, 'c');
+  }
+
+  @Override
+  public Map<String, float[]> probes(Batch batch) {
+    if (graph.probes().isEmpty()) {
+      return Map.of();
+    }
+    pinThreads();
+    Map<String, INDArray> feed = feed(batch);
+    Map<String, INDArray> computed = sd.output(feed, graph.probes().values().toArray(String[]::new));
+    try {
+      Map<String, float[]> out = new java.util.LinkedHashMap<>();
+      graph.probes().forEach((name, variable) -> {
+        try (INDArray copy = computed.get(variable).dup('c')) {
+          out.put(name, copy.data().asFloat());
+        }
+      });
+      return out;
+    } finally {
+      closeAll(feed.values());
+      closeAll(computed.values());
+    }
   }
 
   private INDArray dropoutMask(int batchSize, long[] perSample, double rate) {
@@ -379,7 +409,10 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
       feed.put("target", targets(b));
     }
     if (maskedTokens > 0) {
-      feed.put(MASK, tokenMask(b.size()));
+      feed.put(MASK, tokenMask(b));
+    }
+    if (head.type() == TaskType.PRETRAIN) {
+      feed.putAll(modelGraph.pretrainFeeds(b, random));
     }
     return feed;
   }

@@ -135,6 +135,40 @@ final class Layers {
     return sd.nn().relu(x, 0);
   }
 
+  /**
+   * A convolution of 2D slices written as 3D: kernel (k, k, 1), stride (s, s, 1), padding (p, p, 0),
+   * no bias, on (N, C, H, W, S); weight O x I x k x k x 1, He normal with fan in I k k.
+   */
+  SDVariable sliceConv(String prefix, SDVariable x, long in, long out, int k, int stride, int padding) {
+    SDVariable w = parameter(prefix + ".weight", Init.HE, in * k * k, out, in, k, k, 1);
+    Conv3DConfig config = Conv3DConfig.builder()
+        .kD(k).kH(k).kW(1)
+        .sD(stride).sH(stride).sW(1)
+        .pD(padding).pH(padding).pW(0)
+        .dD(1).dH(1).dW(1)
+        .biasUsed(false)
+        .paddingMode(PaddingMode.VALID)
+        .dataFormat(Conv3DConfig.NCDHW)
+        .build();
+    return sd.cnn().conv3d(x, w.permute(2, 3, 4, 1, 0), config);
+  }
+
+  /** Max or average pooling of 2D slices written as 3D: window (k, k, 1), stride (s, s, 1), padding (p, p, 0). */
+  SDVariable slicePool(SDVariable x, boolean max, int k, int stride, int padding) {
+    // libnd4j's pooling3d applies kH/sH/pH to the last axis and kW/sW/pW to the one before it
+    // (measured in 1.0.0-M2.1; cubic windows never showed it): the slice axis gets the "H" settings
+    Pooling3DConfig config = Pooling3DConfig.builder()
+        .kD(k).kH(1).kW(k)
+        .sD(stride).sH(1).sW(stride)
+        .pD(padding).pH(0).pW(padding)
+        .dD(1).dH(1).dW(1)
+        .type(max ? Pooling3D.Pooling3DType.MAX : Pooling3D.Pooling3DType.AVG)
+        .isSameMode(false)
+        .isNCDHW(true)
+        .build();
+    return max ? sd.cnn().maxPooling3d(x, config) : sd.cnn().avgPooling3d(x, config);
+  }
+
   /** Max pooling 2x2x2, stride 2, NCDHW. */
   SDVariable maxPool3d(SDVariable x, int size) {
     Pooling3DConfig config = Pooling3DConfig.builder()

@@ -21,6 +21,24 @@ public interface ModelGraph {
     throw new UnsupportedOperationException("no pre-training objective");
   }
 
+  /**
+   * The token mask of a pre-training batch, batch x {@link #maskedTokens} values of 0 and 1, or null
+   * for the default: each token hidden with probability {@link #maskRatio}.
+   */
+  default float[] tokenMask(int batchSize, java.util.SplittableRandom random, org.brainbench.api.backend.Batch.Draws draws) {
+    return null;
+  }
+
+  /** Values of further placeholders of a pre-training batch (an objective's draws), by placeholder name. */
+  default Map<String, org.nd4j.linalg.api.ndarray.INDArray> pretrainFeeds(org.brainbench.api.backend.Batch batch, java.util.SplittableRandom random) {
+    return Map.of();
+  }
+
+  /** Whether a parameter never trains (the encoder an objective keeps frozen). */
+  default boolean frozenByObjective(String parameter) {
+    return false;
+  }
+
   /** The share of tokens the pre-training mask hides. */
   default double maskRatio() {
     return 0;

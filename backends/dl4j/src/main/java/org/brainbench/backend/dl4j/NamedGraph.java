@@ -28,6 +28,10 @@ final class NamedGraph {
     HE,
     /** Normal with sd 0.02, truncated at 2 sd (timm): Transformer weights, tokens, positions. */
     TRUNC_NORMAL,
+    /** Normal with sd 0.01 (the Medical Transformer authors' linear layers). */
+    NORMAL_SMALL,
+    /** Standard normal (PyTorch's nn.Embedding). */
+    NORMAL,
     ZEROS,
     ONES
   }
@@ -40,6 +44,8 @@ final class NamedGraph {
   private final Map<String, SDVariable> buffers = new LinkedHashMap<>();
   private final List<BatchStats> batchStats = new ArrayList<>();
   private final Map<String, Dropout> dropouts = new LinkedHashMap<>();
+  private final Map<String, SDVariable> placeholders = new LinkedHashMap<>();
+  private final Map<String, String> probes = new LinkedHashMap<>();
   private final RandomGenerator init;
   private int unique;
 
@@ -70,6 +76,38 @@ final class NamedGraph {
     return v;
   }
 
+  /** A state tensor with given values (a fixed positional table): saved, never trained. */
+  SDVariable buffer(String name, INDArray value) {
+    SDVariable v = buffers.get(name);
+    if (v == null) {
+      v = sd.var(name, value);
+      buffers.put(name, v);
+    }
+    return v;
+  }
+
+  /** A placeholder fed per batch (a pre-training objective's draws), created on first use so both branches share it. */
+  SDVariable placeholder(String name, long... shape) {
+    SDVariable v = placeholders.get(name);
+    if (v == null) {
+      v = sd.placeHolder(name, DataType.FLOAT, shape);
+      placeholders.put(name, v);
+    }
+    return v;
+  }
+
+  /** Records a named intermediate of the inference branch that {@code probes} returns. */
+  void probe(String name, SDVariable value) {
+    if (!probes.containsKey(name)) {
+      probes.put(name, sd.identity("probe_" + name, value).name());
+    }
+  }
+
+  /** Probe names to the graph variables holding them. */
+  Map<String, String> probes() {
+    return probes;
+  }
+
   /** A state tensor with an initialisation (a momentum encoder's weights): saved, never trained. */
   SDVariable buffer(String name, Init kind, long fanIn, long... shape) {
     SDVariable v = buffers.get(name);
@@ -89,6 +127,8 @@ final class NamedGraph {
       case ONES -> Nd4j.ones(DataType.FLOAT, shape);
       case HE -> gaussian(shape, Math.sqrt(2.0 / fanIn), Double.POSITIVE_INFINITY);
       case TRUNC_NORMAL -> gaussian(shape, 0.02, 2);
+      case NORMAL_SMALL -> gaussian(shape, 0.01, Double.POSITIVE_INFINITY);
+      case NORMAL -> gaussian(shape, 1, Double.POSITIVE_INFINITY);
     };
   }
 

@@ -8,7 +8,32 @@ import org.brainbench.api.model.TaskHead;
  * the NIfTI order of a volume's channel: D = z, H = y, W = x), and the targets of the task: a class
  * index per sample, a standardised value per sample, or a class index per voxel (N x D x H x W).
  */
-public record Batch(int size, TaskHead head, float[] images, int[] classes, float[] values, byte[] voxelClasses) {
+public record Batch(int size, TaskHead head, float[] images, int[] classes, float[] values, byte[] voxelClasses, Draws draws) {
+  /**
+   * Random draws a pre-training objective would otherwise make itself, fixed by the caller: to
+   * reproduce a reference computation (the authors' code on given indices and curves) or to test.
+   * The harness never sets them.
+   *
+   * @param maskedSlices per view (by view id), the slice indices masked for the whole batch
+   * @param intensityCurves per view, the control points (p1x, p1y, p2x, p2y) and whether the curve is
+   *     inverted (1) or not (0), for the triplet objective's positives
+   */
+  public record Draws(java.util.Map<String, int[]> maskedSlices, java.util.Map<String, double[]> intensityCurves) {
+    public Draws {
+      maskedSlices = maskedSlices == null ? java.util.Map.of() : java.util.Map.copyOf(maskedSlices);
+      intensityCurves = intensityCurves == null ? java.util.Map.of() : java.util.Map.copyOf(intensityCurves);
+    }
+  }
+
+  public Batch(int size, TaskHead head, float[] images, int[] classes, float[] values, byte[] voxelClasses) {
+    this(size, head, images, classes, values, voxelClasses, null);
+  }
+
+  /** The same batch with these draws. */
+  public Batch withDraws(Draws d) {
+    return new Batch(size, head, images, classes, values, voxelClasses, d);
+  }
+
   public Batch {
     long expected = (long) size * head.inputChannels() * head.voxels();
     if (size < 1 || images.length != expected) {

@@ -60,6 +60,16 @@ public interface Model extends AutoCloseable {
   float[][] outputs(Batch batch);
 
   /**
+   * Named intermediate tensors of the forward pass in inference mode, flattened row-major, for
+   * comparing a model with a reference implementation (the authors' code): e.g. {@code
+   * encoding_axial}, {@code transformer_axial}, {@code loss}. Uses the batch's fixed draws where it
+   * has them. Empty for models that expose none.
+   */
+  default java.util.Map<String, float[]> probes(Batch batch) {
+    return java.util.Map.of();
+  }
+
+  /**
    * The loss on a batch in inference mode, without updating anything (for a pre-training stage's
    * validation; for pretrain batches the masking is drawn from the engine's seeded generator).
    */

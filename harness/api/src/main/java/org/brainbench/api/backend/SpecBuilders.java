@@ -43,6 +43,11 @@ public final class SpecBuilders<B extends SpecBuilder<?>> {
     return b;
   }
 
+  /** The spec types with a builder. */
+  public Set<Class<?>> specTypes() {
+    return java.util.Collections.unmodifiableSet(byType.keySet());
+  }
+
   /** The ids of the models with a builder. */
   public Set<String> modelIds() {
     Set<String> out = new TreeSet<>();

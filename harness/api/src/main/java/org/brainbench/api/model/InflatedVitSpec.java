@@ -119,7 +119,16 @@ public record InflatedVitSpec(
   }
 
   @Override
+  public List<Objective> objectives() {
+    return List.of(Objective.SIMMIM_2D);
+  }
+
+  @Override
   public String incompatibility(TaskHead head) {
+    String objective = ModelSpec.objectiveProblem(this, head);
+    if (objective != null) {
+      return objective;
+    }
     int[] s = head.inputShape();
     int[] check = head.type() == TaskType.PRETRAIN ? new int[] {s[1], s[2]} : s;
     for (int v : check) {

@@ -32,8 +32,9 @@ import org.brainbench.tasks.TaskType;
  *       gradient): the known failure, kept for ablations and for testing that collapse is caught.
  * </ul>
  */
-@ModelInfo(id = MedicalTransformerSpec.ID,
-    summary = "Medical Transformer: shared 2D slice CNN over 3 views + Transformer; masked encoding vector pre-training")
+@ModelInfo(id = MedicalTransformerSpec.ID, protocol = "ema", defaultProtocol = false,
+    summary = "Medical Transformer, brainbench's variant: one Transformer over all views' slices with [CLS], learned positions, "
+        + "masked encoding pre-training against momentum-encoder (EMA) targets")
 public record MedicalTransformerSpec(
     @Param(value = "views whose slices are embedded: sagittal, coronal, axial", defaultValue = "[sagittal, coronal, axial]") List<View> views,
     @Param(value = "slice encoder: cnn or resnet18 (ResNet-18-shaped, base width encoderChannels[0])", defaultValue = "cnn") EncoderKind encoder,
@@ -94,7 +95,16 @@ public record MedicalTransformerSpec(
   }
 
   @Override
+  public List<Objective> objectives() {
+    return List.of(Objective.MASKED_ENCODING);
+  }
+
+  @Override
   public String incompatibility(TaskHead head) {
+    String objective = ModelSpec.objectiveProblem(this, head);
+    if (objective != null) {
+      return objective;
+    }
     if (head.type() == TaskType.SEGMENT && encoder == EncoderKind.RESNET18) {
       return "segmentation needs the cnn slice encoder (its levels give the decoder's skip connections)";
     }

@@ -8,14 +8,20 @@ import java.util.Map;
 
 /**
  * Every model brainbench knows, found from the spec records that {@link ModelSpec} permits: each
- * record's {@link ModelInfo} gives its id and summary, its components' {@link Param} annotations its
+ * record's {@link ModelInfo} gives its id, its protocol (one record per published variant of a model)
+ * and summary, its components' {@link Param} annotations its
  * hyperparameters (through {@link ParamSchema}), and its static {@code examples()} the small
  * configurations that the backend contract tests, {@code parity} and the docs use. Nothing here is
  * kept by hand: a new model is a new permitted record.
  */
 public final class ModelCatalog {
   /** One model. */
-  public record Entry(String id, String description, Class<? extends ModelSpec> type) {
+  public record Entry(String id, String protocol, boolean defaultProtocol, String description, Class<? extends ModelSpec> type) {
+    /** {@code id}, or {@code id/protocol} for a model with several protocols. */
+    public String name() {
+      return protocol.isEmpty() ? id : id + "/" + protocol;
+    }
+
     public List<ParamDef> params() {
       return ParamSchema.of(type).params();
     }
@@ -63,7 +69,13 @@ public final class ModelCatalog {
       if (info == null) {
         throw new IllegalStateException(c.getName() + " has no @ModelInfo");
       }
-      out.add(new Entry(info.id(), info.summary(), (Class<? extends ModelSpec>) c));
+      out.add(new Entry(info.id(), info.protocol(), info.defaultProtocol(), info.summary(), (Class<? extends ModelSpec>) c));
+    }
+    for (String id : out.stream().map(Entry::id).distinct().toList()) {
+      long defaults = out.stream().filter(e -> e.id().equals(id) && e.defaultProtocol()).count();
+      if (defaults != 1) {
+        throw new IllegalStateException(id + " has " + defaults + " default protocols; exactly one @ModelInfo(defaultProtocol = true) per id");
+      }
     }
     return List.copyOf(out);
   }
@@ -72,9 +84,20 @@ public final class ModelCatalog {
     return ENTRIES;
   }
 
-  /** The entry with this id, or null. */
+  /** The entry of this id's default protocol, or null. */
   public static Entry find(String id) {
-    return ENTRIES.stream().filter(e -> e.id().equals(id)).findFirst().orElse(null);
+    return ENTRIES.stream().filter(e -> e.id().equals(id) && e.defaultProtocol()).findFirst().orElse(null);
+  }
+
+  /** The entry of this id and protocol, or null. */
+  public static Entry find(String id, String protocol) {
+    return ENTRIES.stream().filter(e -> e.id().equals(id) && e.protocol().equals(protocol)).findFirst().orElse(null);
+  }
+
+  /** The protocols of a model id, the default first. */
+  public static List<String> protocols(String id) {
+    return ENTRIES.stream().filter(e -> e.id().equals(id)).sorted((a, b) -> Boolean.compare(b.defaultProtocol(), a.defaultProtocol()))
+        .map(Entry::protocol).toList();
   }
 
   /** The entry of a spec type. */
@@ -83,7 +106,8 @@ public final class ModelCatalog {
         .orElseThrow(() -> new IllegalArgumentException(type.getName() + " is not a permitted ModelSpec"));
   }
 
+  /** The model ids, each once. */
   public static List<String> ids() {
-    return ENTRIES.stream().map(Entry::id).toList();
+    return ENTRIES.stream().map(Entry::id).distinct().toList();
   }
 }

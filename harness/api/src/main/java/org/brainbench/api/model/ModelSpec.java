@@ -10,9 +10,44 @@ package org.brainbench.api.model;
  * public static List<...> examples()} of small configurations. The {@link ModelCatalog} lists the
  * permitted records in this order; backends register one builder per record type.
  */
-public sealed interface ModelSpec permits MedicalTransformerSpec, Cnn3dSpec, SliceCnnSpec, InflatedVitSpec {
+public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, MedicalTransformerSpec, Cnn3dSpec, SliceCnnSpec, InflatedVitSpec {
   /** The model id used in suites and results ({@code cnn3d}, ...). */
   String id();
+
+  /** The published variant this spec is ({@link ModelInfo#protocol}), empty for a model with one. */
+  default String protocol() {
+    return getClass().getAnnotation(ModelInfo.class).protocol();
+  }
+
+  /** The pre-training objectives this model has, its default first (empty: trained from scratch only). */
+  default java.util.List<Objective> objectives() {
+    return java.util.List.of();
+  }
+
+  /** Why this model cannot pre-train with the head's objective, or null (call first in {@link #incompatibility}). */
+  static String objectiveProblem(ModelSpec spec, TaskHead head) {
+    if (head.type() != org.brainbench.tasks.TaskType.PRETRAIN) {
+      return null;
+    }
+    if (spec.objectives().isEmpty()) {
+      return spec.id() + " has no pre-training objective";
+    }
+    if (head.objective() != null && !spec.objectives().contains(head.objective())) {
+      return spec.id() + (spec.protocol().isEmpty() ? "" : " (" + spec.protocol() + ")") + " pre-trains with " + spec.objectives() + ", not "
+          + head.objective();
+    }
+    return null;
+  }
+
+  /** The parameters a model built for this head trains before any fine-tuning freeze (all, unless an objective fixes some). */
+  default long trainableCount(TaskHead head) {
+    return parameterCount(head);
+  }
+
+  /** The fine-tuning mode a suite gets when it does not name one. */
+  default FineTune defaultFineTune() {
+    return FineTune.FULL;
+  }
 
   /** The analytic number of parameters of this architecture with this head (all trainable). */
   long parameterCount(TaskHead head);

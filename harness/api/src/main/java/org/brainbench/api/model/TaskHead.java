@@ -9,8 +9,16 @@ import org.brainbench.tasks.TaskType;
  * segmentation classes including background (segment), or 1 (pretrain: the loss of the model's own
  * self-supervised objective).
  */
-public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int outputs) {
+public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int outputs, Objective objective) {
+  /** A head without a named objective (pre-training uses the spec's default one). */
+  public TaskHead(TaskType type, int inputChannels, int[] inputShape, int outputs) {
+    this(type, inputChannels, inputShape, outputs, null);
+  }
+
   public TaskHead {
+    if (objective != null && type != TaskType.PRETRAIN) {
+      throw new IllegalArgumentException("only a pretrain head has an objective, got " + type.id() + " with " + objective);
+    }
     if (inputChannels < 1) {
       throw new IllegalArgumentException("input channels must be >= 1, got " + inputChannels);
     }
@@ -36,9 +44,19 @@ public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int o
     return new TaskHead(TaskType.SEGMENT, channels, shape, classesWithBackground);
   }
 
-  /** Self-supervised pre-training: the model's own objective, no targets. */
+  /** Self-supervised pre-training: the model's own (default) objective, no targets. */
   public static TaskHead pretrain(int channels, int[] shape) {
     return new TaskHead(TaskType.PRETRAIN, channels, shape, 1);
+  }
+
+  /** Self-supervised pre-training with a named objective. */
+  public static TaskHead pretrain(int channels, int[] shape, Objective objective) {
+    return new TaskHead(TaskType.PRETRAIN, channels, shape, 1, objective);
+  }
+
+  /** The objective a pre-training head trains: the named one, or the spec's first. */
+  public Objective objectiveOf(ModelSpec spec) {
+    return objective != null ? objective : spec.objectives().isEmpty() ? null : spec.objectives().get(0);
   }
 
   /** Voxels per channel of one input. */
@@ -49,7 +67,7 @@ public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int o
   @Override
   public boolean equals(Object o) {
     return o instanceof TaskHead h && type == h.type && inputChannels == h.inputChannels
-        && Arrays.equals(inputShape, h.inputShape) && outputs == h.outputs;
+        && Arrays.equals(inputShape, h.inputShape) && outputs == h.outputs && java.util.Objects.equals(objective, h.objective);
   }
 
   @Override
@@ -59,6 +77,7 @@ public record TaskHead(TaskType type, int inputChannels, int[] inputShape, int o
 
   @Override
   public String toString() {
-    return type.id() + "(" + inputChannels + "x" + inputShape[0] + "x" + inputShape[1] + "x" + inputShape[2] + " -> " + outputs + ")";
+    return type.id() + "(" + inputChannels + "x" + inputShape[0] + "x" + inputShape[1] + "x" + inputShape[2] + " -> " + outputs + ")"
+        + (objective == null ? "" : " " + objective.id());
   }
 }

@@ -101,6 +101,10 @@ public final class DescribeCommand implements Callable<Integer> {
     for (ModelCatalog.Entry e : ModelCatalog.entries()) {
       ObjectNode m = arr.addObject();
       m.put("id", e.id());
+      if (!e.protocol().isEmpty()) {
+        m.put("protocol", e.protocol());
+        m.put("defaultProtocol", e.defaultProtocol());
+      }
       m.put("description", e.description());
       ArrayNode params = m.putArray("params");
       for (ParamDef p : e.params()) {

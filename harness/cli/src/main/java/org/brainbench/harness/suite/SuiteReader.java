@@ -504,14 +504,30 @@ public final class SuiteReader {
       idNode.problem("unknown model \"" + id + "\"; known models are " + ModelCatalog.ids());
       return null;
     }
+    Node protocol = params.isObject() ? params.get("protocol") : null;
+    if (protocol != null && !protocol.isMissing()) {
+      String name = protocol.requiredString();
+      if (name == null) {
+        return null;
+      }
+      entry = ModelCatalog.find(id, name);
+      if (entry == null) {
+        protocol.problem("unknown protocol \"" + name + "\" of " + id + "; its protocols are " + ModelCatalog.protocols(id));
+        return null;
+      }
+    }
     Map<String, Object> values = new LinkedHashMap<>();
     int before = problems.size();
     if (!params.isMissing() && params.isObject()) {
       for (Map.Entry<String, Node> e : params.entries().entrySet()) {
+        if (e.getKey().equals("protocol")) {
+          continue;
+        }
         ParamDef def = entry.param(e.getKey());
         if (def == null) {
-          e.getValue().problem("unknown parameter of " + id + "; its parameters are "
-              + entry.params().stream().map(ParamDef::name).toList());
+          List<String> known = new ArrayList<>(ModelCatalog.protocols(id).size() > 1 ? List.of("protocol") : List.of());
+          entry.params().forEach(p -> known.add(p.name()));
+          e.getValue().problem("unknown parameter of " + entry.name() + "; its parameters are " + known);
           continue;
         }
         Object v = value(e.getValue(), def);

@@ -18,7 +18,11 @@ public final class SuiteReference {
   public static String models() {
     StringBuilder b = new StringBuilder();
     for (ModelCatalog.Entry e : ModelCatalog.entries()) {
-      b.append("### `").append(e.id()).append("`\n\n").append(e.description()).append(".\n\n");
+      b.append("### `").append(e.id()).append('`');
+      if (!e.protocol().isEmpty()) {
+        b.append(", `protocol: ").append(e.protocol()).append('`').append(e.defaultProtocol() ? " (the default)" : "");
+      }
+      b.append("\n\n").append(e.description()).append(".\n\n");
       b.append("| parameter | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
       for (ParamDef p : e.params()) {
         String allowed = !p.choices().isEmpty() ? p.choices().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "))
