@@ -282,9 +282,10 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
   private static NDArray instanceNorm(NDArray x) {
     Shape spatial = x.getShape().slice(2);
     NDManager m = x.getManager();
-    try (NDArray scale = m.ones(spatial); NDArray shift = m.zeros(spatial)) {
-      return x.getNDArrayInternal().layerNorm(x, spatial, scale, shift, 1e-5f).singletonOrThrow();
-    }
+    // scale and shift stay open with the step's manager: backward reads them
+    NDArray scale = m.ones(spatial);
+    NDArray shift = m.zeros(spatial);
+    return x.getNDArrayInternal().layerNorm(x, spatial, scale, shift, 1e-5f).singletonOrThrow();
   }
 
   /** The authors' ResNet-18 slice encoder on a view tensor (B, C, H, W, S): (B, embedDim, S). */

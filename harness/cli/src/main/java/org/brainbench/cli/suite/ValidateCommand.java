@@ -112,5 +112,14 @@ public final class ValidateCommand implements Callable<Integer> {
         out.printf("  %-14s %-24s %-15s %14s %14s  %.1f%%%n", r[0], r[1], r[2], r[3], r[4], fewer);
       }
     }
+    for (org.brainbench.harness.suite.Stage stage : suite.stages()) {
+      // a stage trains what its objective trains (masked-encoding in jun2021: the Transformer only)
+      TaskHead head = CellMatrix.pretrainHead(stage);
+      try (Model model = backend.newModel(stage.model().spec(), head, TrainingConfig.defaults(), 0)) {
+        ParameterCount c = model.parameterCount();
+        out.printf("  %-14s %-24s %-15s %14s %14s  %s%n", stage.name(), stage.model().name(), "stage", String.format("%,d", c.total()),
+            String.format("%,d", c.trainable()), head.objectiveOf(stage.model().spec()).id() + (stage.initStage() == null ? "" : ", from " + stage.initStage()));
+      }
+    }
   }
 }

@@ -16,7 +16,9 @@ import org.brainbench.tasks.TaskType;
  * @param ci95 95% bootstrap interval [low, high] of each metric
  * @param baseline the trivial baseline's metrics on the same test cases
  * @param resumedFromEpoch the epoch training continued from after an interruption, 0 if none
+ * @param protocol the model's published variant ({@code jun2021}, {@code ema}); null for a model with one
  * @param weights a stage's weights file, relative to the results folder
+ * @param objective the pre-training objective a stage trained ({@code triplet}, {@code masked-encoding}); null for a cell
  * @param peakRssBytes peak resident memory of the cell, null where it cannot be measured
  */
 public record ResultRow(
@@ -28,6 +30,7 @@ public record ResultRow(
     String dataset,
     String model,
     String modelId,
+    String protocol,
     String backend,
     long seed,
     int fold,
@@ -48,6 +51,7 @@ public record ResultRow(
     List<EpochRecord> history,
     Double trainWallSeconds,
     String weights,
+    String objective,
     Long peakRssBytes) {
   /** The schema version this build reads and writes. */
   public static final int SCHEMA = 1;

@@ -37,6 +37,9 @@ public final class ResultRows {
     o.put("dataset", r.dataset());
     o.put("model", r.model());
     o.put("modelId", r.modelId());
+    if (r.protocol() != null) {
+      o.put("protocol", r.protocol());
+    }
     o.put("backend", r.backend());
     o.put("seed", r.seed());
     o.put("fold", r.fold());
@@ -105,6 +108,9 @@ public final class ResultRows {
     if (r.weights() != null) {
       o.put("weights", r.weights());
     }
+    if (r.objective() != null) {
+      o.put("objective", r.objective());
+    }
     ObjectNode memory = o.putObject("memory");
     if (r.peakRssBytes() == null) {
       memory.putNull("peakRssBytes");
@@ -172,7 +178,7 @@ public final class ResultRows {
     }
     JsonNode peak = o.path("memory").path("peakRssBytes");
     return new ResultRow(schema, o.get("suite").asText(), o.get("cell").asText(), o.get("task").asText(), type, text(o, "dataset"),
-        o.get("model").asText(), o.path("modelId").isTextual() ? o.get("modelId").asText() : o.get("model").asText(), o.get("backend").asText(),
+        o.get("model").asText(), o.path("modelId").isTextual() ? o.get("modelId").asText() : o.get("model").asText(), text(o, "protocol"), o.get("backend").asText(),
         o.path("seed").asLong(), o.path("fold").asInt(), o.path("labelFraction").asDouble(1.0), status, text(o, "error"),
         o.path("provenance").isObject() ? provenance(o.get("provenance")) : null, split,
         o.path("init").isObject() ? init(o.get("init")) : null, metrics(o.path("metrics")), ci,
@@ -182,7 +188,7 @@ public final class ResultRows {
             : null,
         o.path("epochs").isNumber() ? o.get("epochs").asInt() : null, o.path("bestEpoch").isNumber() ? o.get("bestEpoch").asInt() : null,
         o.path("resumedFromEpoch").asInt(0), history, o.path("trainWallSeconds").isNumber() ? o.get("trainWallSeconds").asDouble() : null,
-        text(o, "weights"), peak.isNumber() ? peak.asLong() : null);
+        text(o, "weights"), text(o, "objective"), peak.isNumber() ? peak.asLong() : null);
   }
 
   private static ObjectNode provenance(Provenance p) {
@@ -230,7 +236,9 @@ public final class ResultRows {
       o.set("notLoaded", Json.mapper().valueToTree(i.notLoaded() == null ? List.of() : i.notLoaded()));
       o.put("ignored", i.ignored() == null ? 0 : i.ignored());
     }
-    o.put("finetune", i.finetune());
+    if (i.finetune() != null) {
+      o.put("finetune", i.finetune()); // a stage has none: its objective decides what trains
+    }
     return o;
   }
 

@@ -168,7 +168,7 @@ final class CellRunner {
   String configHash(Cell cell, TaskData data) {
     TaskHead head = CellMatrix.head(cell.task(), cell.model(), data.channels());
     int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
-    return configHash(cell, new TaskHead(head.type(), head.inputChannels(), g, head.outputs()));
+    return configHash(cell, new TaskHead(head.type(), head.inputChannels(), g, head.outputs(), head.objective()));
   }
 
   /**
@@ -177,11 +177,7 @@ final class CellRunner {
    */
   String configHash(Cell cell, TaskHead head) {
     TaskEntry t = cell.task();
-    String init = "scratch";
-    if (cell.model().initStage() != null) {
-      Stage stage = suite.stage(cell.model().initStage());
-      init = "stage " + stage + " trained with " + CellMatrix.stageCell(stage, cell.backend(), cell.seed(), suite.training()).training();
-    }
+    String init = cell.model().initStage() == null ? "scratch" : stageConfig(suite.stage(cell.model().initStage()), cell);
     return sha256(String.join("\n",
         "task=" + t.name() + ";" + t.type().id() + ";" + t.dataset() + ";" + t.classes() + ";" + t.labels() + ";" + t.split(),
         "preprocess=" + t.preprocess().key(),
@@ -190,6 +186,12 @@ final class CellRunner {
         "head=" + head,
         "training=" + cell.training(),
         "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction()));
+  }
+
+  /** A stage's configuration and, after it, that of each stage it starts from (a chain has no cycle). */
+  private String stageConfig(Stage stage, Cell cell) {
+    String own = "stage " + stage + " trained with " + CellMatrix.stageCell(stage, cell.backend(), cell.seed(), suite.training()).training();
+    return stage.initStage() == null ? own : own + " from " + stageConfig(suite.stage(stage.initStage()), cell);
   }
 
   /**

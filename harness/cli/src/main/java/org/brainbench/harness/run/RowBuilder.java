@@ -36,6 +36,7 @@ final class RowBuilder {
   List<EpochRecord> history;
   Double trainWallSeconds;
   String weights;
+  org.brainbench.api.model.Objective objective;
   Long peakRssBytes;
 
   RowBuilder(Suite suite, Cell cell) {
@@ -66,7 +67,13 @@ final class RowBuilder {
 
   ResultRow build() {
     return new ResultRow(ResultRow.SCHEMA, suite.name(), cell.id(), cell.task().name(), cell.task().type(), cell.task().dataset(), cell.model().name(),
-        cell.model().id(), cell.backend(), cell.seed(), cell.fold(), cell.labelFraction(), status, error, provenance, split, init, metrics, ci95,
-        baseline, params, timing, epochs, bestEpoch, resumedFromEpoch, history, trainWallSeconds, weights, peakRssBytes);
+        cell.model().id(), protocol(), cell.backend(), cell.seed(), cell.fold(), cell.labelFraction(), status, error, provenance, split, init, metrics, ci95,
+        baseline, params, timing, epochs, bestEpoch, resumedFromEpoch, history, trainWallSeconds, weights,
+        objective == null ? null : objective.id(), peakRssBytes);
+  }
+
+  private String protocol() {
+    String p = cell.model().spec().protocol();
+    return p.isEmpty() ? null : p;
   }
 }

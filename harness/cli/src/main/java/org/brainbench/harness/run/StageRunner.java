@@ -12,11 +12,13 @@ import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.harness.result.Environment;
+import org.brainbench.harness.result.InitReport;
 import org.brainbench.harness.result.MetricValues;
 import org.brainbench.harness.result.ParamCounts;
 import org.brainbench.harness.result.ResultRow;
 import org.brainbench.harness.result.Timing;
 import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.Stage;
 import org.brainbench.harness.suite.Suite;
 import org.brainbench.tasks.split.Partition;
 import org.brainbench.tasks.split.Split;
@@ -48,7 +50,10 @@ final class StageRunner {
         .resolve("weights.safetensors");
   }
 
-  ResultRow run(Cell cell, TaskData data, Backend backend) {
+  /**
+   * @param from the weights of the stage this one starts from, or null
+   */
+  ResultRow run(Cell cell, TaskData data, Backend backend, Path from) {
     RowBuilder row = new RowBuilder(suite, cell);
     Instant started = Instant.now();
     Environment.resetPeakMemory();
@@ -57,18 +62,23 @@ final class StageRunner {
       List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
       List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));
       row.split = CellRunner.counts(split);
-      TaskHead head = head(data);
+      TaskHead head = head(stage(cell), data);
       row.provenance = cells.provenance(cell, backend.info(), data, split, head);
       int steps = TrainingLoop.steps(train.size(), cell.training().batchSize());
       TrainingLoop.Result result;
       ParameterCount params;
       try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
           Progress progress = Progress.start("  pretrain " + cell.id(), (long) steps * cell.training().epochs())) {
+        if (from != null) {
+          InitReport init = Initialisation.apply(model, cell.model(), from, data.channels());
+          // what a stage trains is its objective's business, not a fine-tuning mode's
+          row.init = new InitReport(init.from(), init.adaptedChannels(), init.resizedPositions(), init.loaded(), init.notLoaded(), init.ignored(), null);
+        }
         params = model.parameterCount();
         row.provenance = row.provenance.withThreads(model.threads());
         TrainingLoop.Validator validator = validation.isEmpty() ? null : TrainingLoop.forPretraining(validation, cell.training().batchSize());
         EpochCheckpoint checkpoint = new EpochCheckpoint(weights(out, cell).getParent(),
-            CellRunner.resumeKey(row.provenance.configHash(), data, split, null), cells.resume());
+            CellRunner.resumeKey(row.provenance.configHash(), data, split, from), cells.resume());
         result = TrainingLoop.run(new TrainingLoop.Plan(model, cell.training(), train, validator, Targets.fit(cell.task(), train), data.grid(),
             cell.seed()), TrainingLoop.standard(validator, checkpoint, progress));
         Path file = weights(out, cell);
@@ -87,6 +97,7 @@ final class StageRunner {
       metrics.put("collapsed", collapsed);
       row.metrics = MetricValues.of(metrics);
       row.params = new ParamCounts(params.total(), params.trainable(), cell.model().spec().parameterCount(head));
+      row.objective = head.objectiveOf(cell.model().spec());
       row.timing = new Timing(result.trainSeconds(), 0.0, result.samplesSeen() / Math.max(1e-9, result.trainSeconds()), result.dataWaitSeconds());
       row.training(result);
       row.weights = out.relativize(weights(out, cell)).toString();
@@ -103,13 +114,18 @@ final class StageRunner {
     return row.build();
   }
 
-  private static TaskHead head(TaskData data) {
-    return TaskHead.pretrain(data.channels(), new int[] {data.grid().nz(), data.grid().ny(), data.grid().nx()});
+  private Stage stage(Cell stageCell) {
+    return suite.stage(stageCell.task().name());
+  }
+
+  /** The stage's head on its data's grid and channels, with the stage's objective. */
+  private static TaskHead head(Stage stage, TaskData data) {
+    return TaskHead.pretrain(data.channels(), new int[] {data.grid().nz(), data.grid().ny(), data.grid().nx()}, stage.objective());
   }
 
   /** Whether a stage row of an earlier run was made from this stage's configuration and data (for --resume). */
   boolean matches(ResultRow row, Cell stageCell, TaskData data) {
-    return row.provenance() != null && cells.configHash(stageCell, head(data)).equals(row.provenance().configHash())
+    return row.provenance() != null && cells.configHash(stageCell, head(stage(stageCell), data)).equals(row.provenance().configHash())
         && data.hash().equals(row.provenance().datasetHash());
   }
 

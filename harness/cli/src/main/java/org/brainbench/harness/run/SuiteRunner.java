@@ -85,36 +85,8 @@ public final class SuiteRunner {
       ResultRow row;
       try {
         Backend backend = Backends.find(cell.backend());
-        Path stageWeights = null;
-        if (cell.model().initStage() != null) {
-          Cell stageCell = CellMatrix.stageCell(suite.stage(cell.model().initStage()), cell.backend(), cell.seed(), suite.training());
-          ResultRow stageRow = previous.get(stageCell.id());
-          // a stage runs once per invocation; an earlier run's stage is reused only with --resume
-          // and only when it was made from the same configuration and data
-          boolean ranNow = stageRows.contains(stageCell.id());
-          boolean reusable = !ranNow && resume && StageRunner.isDone(previous, out, stageCell)
-              && stages.matches(stageRow, stageCell, taskData(stageCell.task()));
-          if (reusable) {
-            stageRows.add(stageCell.id());
-            log.printf("      pre-training stage %s finished before, kept (--resume)%n", stageCell.id());
-          } else if (!ranNow) {
-            log.printf("      pre-training stage %s%n", stageCell.id());
-            log.flush();
-            stageRow = stages.run(stageCell, taskData(stageCell.task()), backend);
-            results.put(stageRow);
-            if (stageRow.ok()) {
-              java.nio.file.Files.deleteIfExists(StageRunner.trainingState(out, stageCell));
-            }
-            rows.add(stageRow);
-            previous.put(stageCell.id(), stageRow);
-            stageRows.add(stageCell.id());
-            log.printf("      %s  %s%n", stageCell.id(), Summary.stageLine(stageRow));
-          }
-          if (!StageRunner.isDone(previous, out, stageCell)) {
-            throw new IllegalStateException("pre-training stage " + stageCell.id() + " failed: " + previous.get(stageCell.id()).errorText());
-          }
-          stageWeights = StageRunner.weights(out, stageCell);
-        }
+        Path stageWeights = cell.model().initStage() == null ? null
+            : ensureStage(suite.stage(cell.model().initStage()), cell, backend, stages, results, previous, rows);
         TaskData taskData = taskData(cell.task());
         row = runner.run(cell, taskData, backend, stageWeights);
       } catch (IOException | RuntimeException e) {
@@ -132,6 +104,41 @@ public final class SuiteRunner {
       log.flush();
     }
     return rows;
+  }
+
+  /**
+   * Runs a pre-training stage for a cell's backend and seed unless this invocation already did (or,
+   * with --resume, an earlier run did from the same configuration and data), after the stage it
+   * starts from; returns its weights. A stage runs once per invocation and backend and seed.
+   */
+  private Path ensureStage(org.brainbench.harness.suite.Stage stage, Cell cell, Backend backend, StageRunner stages, ResultsFile results,
+      Map<String, ResultRow> previous, List<ResultRow> rows) throws IOException {
+    Path from = stage.initStage() == null ? null : ensureStage(suite.stage(stage.initStage()), cell, backend, stages, results, previous, rows);
+    Cell stageCell = CellMatrix.stageCell(stage, cell.backend(), cell.seed(), suite.training());
+    ResultRow stageRow = previous.get(stageCell.id());
+    boolean ranNow = stageRows.contains(stageCell.id());
+    boolean reusable = !ranNow && resume && StageRunner.isDone(previous, out, stageCell)
+        && stages.matches(stageRow, stageCell, taskData(stageCell.task()));
+    if (reusable) {
+      stageRows.add(stageCell.id());
+      log.printf("      pre-training stage %s finished before, kept (--resume)%n", stageCell.id());
+    } else if (!ranNow) {
+      log.printf("      pre-training stage %s%s%n", stageCell.id(), from == null ? "" : " from " + stage.initStage());
+      log.flush();
+      stageRow = stages.run(stageCell, taskData(stageCell.task()), backend, from);
+      results.put(stageRow);
+      if (stageRow.ok()) {
+        java.nio.file.Files.deleteIfExists(StageRunner.trainingState(out, stageCell));
+      }
+      rows.add(stageRow);
+      previous.put(stageCell.id(), stageRow);
+      stageRows.add(stageCell.id());
+      log.printf("      %s  %s%n", stageCell.id(), Summary.stageLine(stageRow));
+    }
+    if (!StageRunner.isDone(previous, out, stageCell)) {
+      throw new IllegalStateException("pre-training stage " + stageCell.id() + " failed: " + previous.get(stageCell.id()).errorText());
+    }
+    return StageRunner.weights(out, stageCell);
   }
 
   /** The previous row when --resume may keep it: ok, and made from this configuration and data. */

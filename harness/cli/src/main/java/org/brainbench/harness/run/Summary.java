@@ -22,6 +22,12 @@ public final class Summary {
     MetricValues m = row.metrics();
     String numbers = String.format(Locale.ROOT, "loss %.4f, embedding spread %.4g -> %.4g", m.scalar("loss"), m.scalar("embeddingStdStart"),
         m.scalar("embeddingStd"));
+    if (row.objective() != null) {
+      numbers = row.objective() + " " + numbers;
+    }
+    if (row.params() != null) {
+      numbers += String.format(Locale.ROOT, ", trained %,d of %,d parameters", row.params().trainable(), row.params().total());
+    }
     return row.ok() ? "ok  " + numbers : "FAILED: " + row.errorText() + " (" + numbers + ")";
   }
 

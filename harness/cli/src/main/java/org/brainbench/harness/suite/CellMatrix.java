@@ -94,13 +94,18 @@ public final class CellMatrix {
   public static TaskHead pretrainHead(Stage stage) {
     PreprocessSpec p = stage.task().preprocess();
     int[] xyz = p.cropPad() != null ? p.cropPad() : p.shape() != null ? p.shape() : new int[] {64, 64, 64};
-    return TaskHead.pretrain(1, new int[] {xyz[2], xyz[1], xyz[0]});
+    return TaskHead.pretrain(1, new int[] {xyz[2], xyz[1], xyz[0]}, stage.objective());
   }
 
-  /** The cell of a stage for a backend and seed: {@code <stage>/<model>/<backend>/s<seed>/f0/p1}. */
+  /**
+   * The cell of a stage for a backend and seed: {@code <stage>/<model>/<backend>/s<seed>/f0/p1}. Its
+   * model entry starts from the stage's own {@code init} (not from the one the model's cells use).
+   */
   public static Cell stageCell(Stage stage, String backend, long seed, TrainingPatch suiteTraining) {
     TrainingPatch patch = suiteTraining.then(stage.model().training()).then(stage.task().training());
-    return new Cell(stage.task(), stage.model(), backend, seed, 0, 1.0, TrainingSettings.build(patch));
+    ModelEntry m = stage.model();
+    ModelEntry model = new ModelEntry(m.name(), m.id(), m.spec(), m.training(), stage.initStage(), m.fineTune());
+    return new Cell(stage.task(), model, backend, seed, 0, 1.0, TrainingSettings.build(patch));
   }
 
   /** Whether the task's preprocessing fixes the grid size before any data is read. */

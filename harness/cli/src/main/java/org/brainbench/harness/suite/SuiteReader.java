@@ -14,9 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.brainbench.api.backend.Backends;
+import org.brainbench.api.model.Choice;
 import org.brainbench.api.model.FineTune;
 import org.brainbench.api.model.ModelCatalog;
 import org.brainbench.api.model.ModelSpec;
+import org.brainbench.api.model.Objective;
 import org.brainbench.api.model.ParamDef;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
@@ -41,7 +43,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class SuiteReader {
   static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models", "stages",
       "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache");
-  static final Set<String> STAGE = Set.of("name", "model", "dataset", "preprocess", "split", "training");
+  static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
   static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins");
@@ -94,6 +96,7 @@ public final class SuiteReader {
     List<ModelEntry> models = models(root.get("models"));
     List<Stage> stages = stages(root.get("stages"), models, datasets, preprocess);
     checkInits(root.get("models"), models, stages);
+    checkStageChains(root.get("stages"), stages);
     TrainingPatch training = TrainingSettings.read(root.get("training"));
     List<Rule> overrides = rules(root.get("overrides"), true);
     List<String> backends = backends(root.get("backends"));
@@ -425,14 +428,9 @@ public final class SuiteReader {
       }
       ModelSpec spec = id == null ? null : spec(m.get("id"), id, m.get("params"));
       TrainingPatch training = TrainingSettings.read(m.get("training"));
-      String init = m.get("init").string("scratch");
-      String stage = null;
-      if (init != null && init.startsWith(PRETRAINED)) {
-        stage = init.substring(PRETRAINED.length());
-      } else if (init != null && !init.equals("scratch")) {
-        m.get("init").problem("must be scratch or pretrained:<stage>, got \"" + init + "\" (weights files are model params: imagenetWeights, weights)");
-      }
-      String ft = m.get("finetune").choice("full", List.of("full", "frozen-encoder", "head-only"));
+      String stage = initStage(m.get("init"), " (weights files are model params: imagenetWeights, weights)");
+      // without a finetune key the model's own default applies (jun2021: the encoder stays frozen)
+      String ft = m.get("finetune").choice(spec == null ? "full" : spec.defaultFineTune().id(), List.of("full", "frozen-encoder", "head-only"));
       if (spec != null && ft != null) {
         out.add(new ModelEntry(name, id, spec, training, stage, FineTune.fromId(ft)));
       }
@@ -470,13 +468,82 @@ public final class SuiteReader {
       split.allowOnly(Set.of("validation"));
       Double validation = split.get("validation").number(0.1, 0, 0.9, false);
       TrainingPatch training = TrainingSettings.read(s.get("training"));
+      Objective objective = objective(s.get("objective"), model);
+      String initStage = initStage(s.get("init"), "");
       if (name != null && model != null && dataset != null && datasets.containsKey(dataset) && validation != null) {
         TaskEntry task = new TaskEntry(name, TaskType.PRETRAIN, dataset, List.of(), List.of(), List.of("loss"),
             new SplitPlan(1, 0, validation, Stratification.NONE, 1), pre, training);
-        out.add(new Stage(name, model, task));
+        out.add(new Stage(name, model, task, objective, initStage));
       }
     }
     return out;
+  }
+
+  /** The stage an {@code init} names ({@code pretrained:<stage>}), or null for {@code scratch} (the default). */
+  private static String initStage(Node n, String hint) {
+    String init = n.string("scratch");
+    if (init != null && init.startsWith(PRETRAINED)) {
+      return init.substring(PRETRAINED.length());
+    }
+    if (init != null && !init.equals("scratch")) {
+      n.problem("must be scratch or pretrained:<stage>, got \"" + init + "\"" + hint);
+    }
+    return null;
+  }
+
+  /** A stage's objective: the one it names (one of its model's), or the model's default. */
+  private static Objective objective(Node n, ModelEntry model) {
+    if (model == null) {
+      return null;
+    }
+    List<Objective> allowed = model.spec().objectives();
+    if (n.isMissing()) {
+      return allowed.isEmpty() ? null : allowed.get(0);
+    }
+    String id = n.string(null);
+    Objective o = id == null ? null : Choice.fromId(Objective.class, id);
+    if (o == null || !allowed.contains(o)) {
+      n.problem(allowed.isEmpty() ? model.id() + " (" + model.spec().protocol() + ") has no pre-training objective"
+          : "must be one of " + allowed.stream().map(Objective::id).toList() + " for " + model.id() + " (" + model.spec().protocol()
+              + "), got \"" + id + "\"");
+      return null;
+    }
+    return o;
+  }
+
+  /**
+   * A stage that starts from another: the other must exist, pre-train the same model id, and the
+   * chain must end (a stage cannot start, through others, from itself).
+   */
+  private static void checkStageChains(Node stagesNode, List<Stage> stages) {
+    for (int i = 0; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
+      if (stage.initStage() == null) {
+        continue;
+      }
+      Node at = stagesNode.items().stream().filter(n -> stage.name().equals(n.get("name").string(null))).findFirst()
+          .map(n -> n.get("init")).orElse(stagesNode);
+      Stage from = stages.stream().filter(s -> s.name().equals(stage.initStage())).findFirst().orElse(null);
+      if (from == null) {
+        at.problem("no stage named \"" + stage.initStage() + "\"; stages are " + stages.stream().map(Stage::name).toList());
+        continue;
+      }
+      if (!from.model().id().equals(stage.model().id())) {
+        at.problem("stage \"" + from.name() + "\" pre-trains " + from.model().id() + ", not " + stage.model().id());
+        continue;
+      }
+      List<String> chain = new ArrayList<>(List.of(stage.name()));
+      Stage next = from;
+      while (next != null) {
+        chain.add(next.name());
+        if (next.name().equals(stage.name())) {
+          at.problem("the stages start from each other in a cycle: " + String.join(" -> ", chain));
+          break;
+        }
+        String up = next.initStage();
+        next = up == null || chain.size() > stages.size() + 1 ? null : stages.stream().filter(s -> s.name().equals(up)).findFirst().orElse(null);
+      }
+    }
   }
 
   private void checkInits(Node modelsNode, List<ModelEntry> models, List<Stage> stages) {
