@@ -387,6 +387,34 @@ public abstract class BackendContract {
     }
   }
 
+  /**
+   * The authors' triplet stage (their ResNet-18 slice encoders at width 4, whose layers have 4 and 8
+   * channels: partly filled blocks for oneDNN) trains the same way twice and keeps learning: a
+   * miscomputed input gradient shows here as losses that differ run to run or turn NaN.
+   */
+  @Test
+  void authorsTripletStageTrainsTheSameWayTwice() {
+    float[] first = trainTriplet();
+    assertThat(trainTriplet()).as("same seed, same losses").containsExactly(first);
+    for (float loss : first) {
+      assertThat(loss).isFinite();
+    }
+  }
+
+  private float[] trainTriplet() {
+    var spec = new org.brainbench.api.model.MedicalTransformerJun2021Spec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), 4, 8, 1, 2, 4, 16, 0.0,
+        0.25, 0, 0, 1.0);
+    TaskHead head = TaskHead.pretrain(1, Fixtures.cube(16), Objective.TRIPLET);
+    try (Model m = build(spec, head, 5)) {
+      float[] losses = new float[8];
+      for (int i = 0; i < losses.length; i++) {
+        m.reseed(i); // the intensity curves come from the engine's generator
+        losses[i] = m.trainStep(Fixtures.unitInterval(head, 4, i), 3e-3f);
+      }
+      return losses;
+    }
+  }
+
   @Test
   void vitSimMimPretrainingLearnsOnAxialSlices() {
     InflatedVitSpec vit = new InflatedVitSpec(4, 16, 1, 2, 2.0, 0.0, PatchInflation.CENTERING, "", 0.5, 4);

@@ -28,6 +28,16 @@ public final class Fixtures {
     return Parity.batch(head, n, seed, false);
   }
 
+  /** Uniform images in [0, 1) without targets: min-max normalised scans, as the authors' objectives take them. */
+  public static Batch unitInterval(TaskHead head, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n * head.inputChannels() * head.voxels()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble();
+    }
+    return Batch.inputs(n, head, x);
+  }
+
   /** Two classes; class 1 volumes are brighter (mean +1 against -1, noise sd 0.5); classes alternate. */
   public static Batch separable(TaskHead head, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The authors' pipeline as two chained stages of a suite (tiny sizes): the triplet stage trains one
  * encoder per view, the masked-encoding stage starts from it and trains only the Transformer (its
  * axial encoder stays exactly as the triplet stage left it), and the cell starts from the second
- * stage with the encoder frozen. On DL4J: DJL's triplet stage is not yet deterministic (docs/models.md).
+ * stage with the encoder frozen; on both backends.
  */
 class AuthorsPipelineTest {
   static final MedicalTransformerJun2021Spec SPEC = new MedicalTransformerJun2021Spec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), 4, 8, 1,
@@ -42,7 +42,7 @@ class AuthorsPipelineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dl4j"})
+  @ValueSource(strings = {"dl4j", "djl"})
   void theStagesRunInChainOrderAndSayWhatTheyTrained(String backend) {
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     String log = run.out() + run.err();
@@ -65,7 +65,7 @@ class AuthorsPipelineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dl4j"})
+  @ValueSource(strings = {"dl4j", "djl"})
   void maskedEncodingKeepsTheTripletStagesAxialEncoder(String backend) throws IOException {
     Map<String, Tensor> triplet = tensors("mt-triplet/mt/" + backend + "/s1/f0/p1");
     Map<String, Tensor> mevp = tensors("mt-mevp/mt/" + backend + "/s1/f0/p1");
@@ -78,7 +78,7 @@ class AuthorsPipelineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dl4j"})
+  @ValueSource(strings = {"dl4j", "djl"})
   void theCellStartsFromTheSecondStageWithItsEncoderFrozen(String backend) {
     ObjectNode cell = rows.get("cls/mt/" + backend + "/s1/f0/p1");
     assertThat(cell.get("status").asText()).as(cell.toString()).isEqualTo("ok");

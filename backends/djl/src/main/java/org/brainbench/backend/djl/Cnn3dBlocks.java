@@ -37,7 +37,7 @@ public final class Cnn3dBlocks {
     SequentialBlock net = new SequentialBlock();
     for (int b = 0; b < w.size(); b++) {
       boolean last = b == w.size() - 1;
-      SequentialBlock block = Layers.convBnRelu(names, "blocks." + b, w.get(b), last ? 1 : 3);
+      SequentialBlock block = Layers.convBnRelu(names, "blocks." + b, w.get(b), last ? 1 : 3, b == 0);
       if (!last) {
         // SFCN order is conv, norm, pool, ReLU; ReLU and max-pooling commute, so pooling after
         // ReLU gives the same function

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
@@ -21,7 +20,7 @@ import java.util.List;
  * Forward returns every level's features before pooling, then the final output.
  */
 final class ConvEncoder2d extends AbstractBlock {
-  private final List<Conv2d> convs = new ArrayList<>();
+  private final List<ConvBlock> convs = new ArrayList<>();
   private final List<BatchNorm> norms = new ArrayList<>();
   private final boolean instanceNorm;
   private final boolean poolLast;
@@ -30,8 +29,8 @@ final class ConvEncoder2d extends AbstractBlock {
     this.instanceNorm = instanceNorm;
     this.poolLast = poolLast;
     for (int i = 0; i < channels.size(); i++) {
-      Conv2d conv = addChildBlock("conv" + i, Conv2d.builder().setFilters(channels.get(i)).setKernelShape(new Shape(3, 3))
-          .optPadding(new Shape(1, 1)).optBias(false).build());
+      ConvBlock conv = ConvBlock.conv2d(channels.get(i), 3, 1, 1, false);
+      addChildBlock("conv" + i, i == 0 ? conv.readsInput() : conv);
       convs.add(conv);
       names.addWeights(prefix + ".blocks." + i + ".conv", conv);
       if (!instanceNorm) {

@@ -30,7 +30,10 @@ public final class DjlBackend implements Backend {
   @Override
   public BackendInfo info() {
     Engine engine = engine();
-    return new BackendInfo(ID, "DJL (PyTorch engine)", Engine.getDjlVersion(), "PyTorch " + engine.getVersion(), engine.defaultDevice().getDeviceType(), threads());
+    // a padded run computes the same function by another route: results say which route they took
+    String convolutions = ConvolutionProbe.ensure() == ConvolutionProbe.Verdict.PADDED ? " (convolution channels padded to oneDNN's blocks)" : "";
+    return new BackendInfo(ID, "DJL (PyTorch engine)", Engine.getDjlVersion(), "PyTorch " + engine.getVersion() + convolutions,
+        engine.defaultDevice().getDeviceType(), threads());
   }
 
   @Override
@@ -66,7 +69,9 @@ public final class DjlBackend implements Backend {
     String configured = System.getProperty(THREADS);
     System.setProperty(THREADS, "1");
     try {
-      return Engine.getEngine("PyTorch");
+      Engine engine = Engine.getEngine("PyTorch");
+      ConvolutionProbe.ensure(); // before any model: some CPUs need every convolution padded (Convolutions)
+      return engine;
     } finally {
       System.setProperty(THREADS, configured);
     }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -49,7 +48,7 @@ public final class InflatedVitBlock extends AbstractBlock {
   /** ups.get(j), fuse.get(j) for levels j = 0 .. n-1. */
   private final List<SequentialBlock> ups = new ArrayList<>();
   private final List<SequentialBlock> fuse = new ArrayList<>();
-  private final Conv3d decoderHead;
+  private final ConvBlock decoderHead;
 
   InflatedVitBlock(InflatedVitSpec spec, TaskHead head, NamedParameters names) {
     this.spec = spec;
@@ -67,7 +66,7 @@ public final class InflatedVitBlock extends AbstractBlock {
     out = null;
     int n = spec.levels();
     int f = spec.decoderChannels();
-    enc0 = addChildBlock("enc0", Layers.convBnRelu(names, "decoder.enc0", f, 3));
+    enc0 = addChildBlock("enc0", Layers.convBnRelu(names, "decoder.enc0", f, 3, true));
     for (int j = 1; j < n; j++) {
       List<SequentialBlock> chain = new ArrayList<>();
       for (int k = 0; k < n - j; k++) {
@@ -83,7 +82,7 @@ public final class InflatedVitBlock extends AbstractBlock {
       ups.set(j, addChildBlock("up" + j, Layers.convBnRelu(names, "decoder.ups." + j, f << j, 3)));
       fuse.set(j, addChildBlock("fuse" + j, Layers.convBnRelu(names, "decoder.fuse." + j, f << j, 3)));
     }
-    decoderHead = addChildBlock("dec_head", Conv3d.builder().setFilters(head.outputs()).setKernelShape(new Shape(1, 1, 1)).build());
+    decoderHead = addChildBlock("dec_head", ConvBlock.conv3d(head.outputs(), 1, 1, 0, true));
     names.addWeights("decoder.head", decoderHead);
   }
 

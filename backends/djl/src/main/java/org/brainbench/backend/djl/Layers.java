@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -63,7 +61,7 @@ final class Layers {
 
   /** 2D 3x3 convolution (no bias), batch norm, ReLU. */
   static SequentialBlock convBnRelu2d(NamedParameters names, String prefix, int out) {
-    Conv2d conv = Conv2d.builder().setFilters(out).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optBias(false).build();
+    ConvBlock conv = ConvBlock.conv2d(out, 3, 1, 1, false);
     BatchNorm bn = batchNorm();
     names.addWeights(prefix + ".conv", conv);
     names.addBatchNorm(prefix + ".bn", bn);
@@ -72,12 +70,15 @@ final class Layers {
 
   /** Convolution (no bias), batch norm, ReLU; kernel 3 with padding 1, or kernel 1. */
   static SequentialBlock convBnRelu(NamedParameters names, String prefix, int out, int kernel) {
-    Conv3d conv = Conv3d.builder()
-        .setFilters(out)
-        .setKernelShape(new Shape(kernel, kernel, kernel))
-        .optPadding(new Shape(kernel / 2, kernel / 2, kernel / 2))
-        .optBias(false)
-        .build();
+    return convBnRelu(names, prefix, out, kernel, false);
+  }
+
+  /** The same, for the layer that reads the model's input when {@code readsInput}. */
+  static SequentialBlock convBnRelu(NamedParameters names, String prefix, int out, int kernel, boolean readsInput) {
+    ConvBlock conv = ConvBlock.conv3d(out, kernel, 1, kernel / 2, false);
+    if (readsInput) {
+      conv.readsInput();
+    }
     BatchNorm bn = batchNorm();
     names.addWeights(prefix + ".conv", conv);
     names.addBatchNorm(prefix + ".bn", bn);

@@ -11,7 +11,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -59,7 +58,7 @@ public final class MedicalTransformerBlock extends AbstractBlock implements EmaM
   private final Linear out;
   private final Linear decoderToken;
   private final List<SequentialBlock> decoder = new ArrayList<>();
-  private final Conv2d decoderHead;
+  private final ConvBlock decoderHead;
   private final List<Parameter[]> emaPairs = new ArrayList<>();
 
   MedicalTransformerBlock(MedicalTransformerSpec spec, TaskHead head, NamedParameters names) {
@@ -114,7 +113,7 @@ public final class MedicalTransformerBlock extends AbstractBlock implements EmaM
         SequentialBlock b = Layers.convBnRelu2d(names, "decoder.blocks." + i, c.get(i));
         decoder.add(addChildBlock("dec" + i, b));
       }
-      decoderHead = addChildBlock("dec_head", Conv2d.builder().setFilters(head.outputs()).setKernelShape(new Shape(1, 1)).build());
+      decoderHead = addChildBlock("dec_head", ConvBlock.conv2d(head.outputs(), 1, 1, 0, true));
       names.addWeights("decoder.head", decoderHead);
     } else {
       decoderToken = null;

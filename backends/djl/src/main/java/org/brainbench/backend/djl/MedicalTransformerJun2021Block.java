@@ -10,7 +10,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
@@ -328,21 +327,20 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
     }
 
     NDArray forward(ParameterStore ps, NDArray x, boolean training) {
-      NDArray h = Conv3d.conv3d(x, value(ps, stem, x, training), null, new Shape(2, 2, 1), new Shape(3, 3, 0), new Shape(1, 1, 1), 1)
-          .singletonOrThrow();
+      // the input is a scan: a gradient flows inside the encoder only while the encoder trains
+      boolean gradients = training && stem.requiresGradient();
+      NDArray h = Convolutions.conv(x, value(ps, stem, x, training), null, new Shape(2, 2, 1), new Shape(3, 3, 0), new Shape(1, 1, 1), false);
       h = Activation.relu(instanceNorm(h));
       h = Pool.maxPool3d(h, new Shape(3, 3, 1), new Shape(2, 2, 1), new Shape(1, 1, 0), false);
       for (int i = 0; i < blocks.size(); i++) {
         Parameter[] p = blocks.get(i);
         int s = strides.get(i);
-        NDArray y = Conv3d.conv3d(h, value(ps, p[0], h, training), null, new Shape(s, s, 1), new Shape(1, 1, 0), new Shape(1, 1, 1), 1)
-            .singletonOrThrow();
+        NDArray y = Convolutions.conv(h, value(ps, p[0], h, training), null, new Shape(s, s, 1), new Shape(1, 1, 0), new Shape(1, 1, 1), gradients);
         y = Activation.relu(instanceNorm(y));
-        y = Conv3d.conv3d(y, value(ps, p[1], y, training), null, new Shape(1, 1, 1), new Shape(1, 1, 0), new Shape(1, 1, 1), 1).singletonOrThrow();
+        y = Convolutions.conv(y, value(ps, p[1], y, training), null, new Shape(1, 1, 1), new Shape(1, 1, 0), new Shape(1, 1, 1), gradients);
         y = instanceNorm(y);
         NDArray shortcut = p[2] == null ? h
-            : instanceNorm(Conv3d.conv3d(h, value(ps, p[2], h, training), null, new Shape(s, s, 1), new Shape(0, 0, 0), new Shape(1, 1, 1), 1)
-                .singletonOrThrow());
+            : instanceNorm(Convolutions.conv(h, value(ps, p[2], h, training), null, new Shape(s, s, 1), new Shape(0, 0, 0), new Shape(1, 1, 1), gradients));
         h = Activation.relu(y.add(shortcut));
       }
       int k = spec.poolWindow();

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
@@ -22,12 +21,12 @@ import java.util.List;
  * Forward returns the final feature map (N, 8w, h/32, w/32).
  */
 final class ResNet18Encoder extends AbstractBlock {
-  private final Conv2d conv1;
+  private final ConvBlock conv1;
   private final BatchNorm bn1;
   private final List<BasicBlock> blocks = new ArrayList<>();
 
   ResNet18Encoder(NamedParameters names, String prefix, int width) {
-    conv1 = addChildBlock("conv1", conv(width, 7, 2, 3));
+    conv1 = addChildBlock("conv1", conv(width, 7, 2, 3).readsInput());
     bn1 = addChildBlock("bn1", Layers.batchNorm());
     names.addWeights(prefix + ".conv1", conv1);
     names.addBatchNorm(prefix + ".bn1", bn1);
@@ -44,9 +43,8 @@ final class ResNet18Encoder extends AbstractBlock {
     }
   }
 
-  static Conv2d conv(int out, int kernel, int stride, int padding) {
-    return Conv2d.builder().setFilters(out).setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
-        .optPadding(new Shape(padding, padding)).optBias(false).build();
+  static ConvBlock conv(int out, int kernel, int stride, int padding) {
+    return ConvBlock.conv2d(out, kernel, stride, padding, false);
   }
 
   @Override
@@ -86,11 +84,11 @@ final class ResNet18Encoder extends AbstractBlock {
 
   /** conv3x3-bn-relu-conv3x3-bn plus the (downsampled) input, then ReLU. */
   private static final class BasicBlock extends AbstractBlock {
-    private final Conv2d conv1;
+    private final ConvBlock conv1;
     private final BatchNorm bn1;
-    private final Conv2d conv2;
+    private final ConvBlock conv2;
     private final BatchNorm bn2;
-    private final Conv2d downConv;
+    private final ConvBlock downConv;
     private final BatchNorm downBn;
 
     BasicBlock(NamedParameters names, String prefix, int channels, int stride, boolean down) {

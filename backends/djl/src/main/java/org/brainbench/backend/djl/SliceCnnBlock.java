@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -40,13 +39,13 @@ public final class SliceCnnBlock extends AbstractBlock {
   private final TaskHead head;
   private final View view;
   private final Block encoder;
-  private final Conv2d embed;
+  private final ConvBlock embed;
   private final ParamBlock position;
   private final Linear attentionFc1;
   private final Linear attentionFc2;
   private final Linear out;
-  private final List<Conv2d> decoder = new ArrayList<>();
-  private final Conv2d decoderHead;
+  private final List<ConvBlock> decoder = new ArrayList<>();
+  private final ConvBlock decoderHead;
 
   SliceCnnBlock(SliceCnnSpec spec, TaskHead head, NamedParameters names) {
     this.spec = spec;
@@ -63,17 +62,16 @@ public final class SliceCnnBlock extends AbstractBlock {
       out = null;
       List<Integer> c = spec.channels();
       for (int i = c.size() - 2; i >= 0; i--) {
-        Conv2d conv = addChildBlock("dec" + i, Conv2d.builder().setFilters(c.get(i)).setKernelShape(new Shape(3, 3))
-            .optPadding(new Shape(1, 1)).optBias(false).build());
+        ConvBlock conv = addChildBlock("dec" + i, ConvBlock.conv2d(c.get(i), 3, 1, 1, false));
         names.addWeights("decoder.blocks." + i + ".conv", conv);
         decoder.add(conv);
       }
-      decoderHead = addChildBlock("dec_head", Conv2d.builder().setFilters(head.outputs()).setKernelShape(new Shape(1, 1)).build());
+      decoderHead = addChildBlock("dec_head", ConvBlock.conv2d(head.outputs(), 1, 1, 0, true));
       names.addWeights("decoder.head", decoderHead);
       return;
     }
     decoderHead = null;
-    embed = addChildBlock("embed", Conv2d.builder().setFilters(spec.embedding()).setKernelShape(new Shape(1, 1)).build());
+    embed = addChildBlock("embed", ConvBlock.conv2d(spec.embedding(), 1, 1, 0, true));
     names.addWeights("encoder.embed", embed);
     if (spec.positionEmbedding()) {
       position = addChildBlock("pos", new ParamBlock("pos_embed", new Shape(view.slices(head.inputShape()), spec.embedding()), Initializer.ZEROS));

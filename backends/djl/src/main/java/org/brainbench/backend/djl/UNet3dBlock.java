@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -23,7 +22,7 @@ import java.util.List;
 final class UNet3dBlock extends AbstractBlock {
   private final List<SequentialBlock> encoders = new ArrayList<>();
   private final List<SequentialBlock> decoders = new ArrayList<>();
-  private final Conv3d classifier;
+  private final ConvBlock classifier;
   private final List<Integer> widths;
   private final int classes;
 
@@ -31,12 +30,12 @@ final class UNet3dBlock extends AbstractBlock {
     this.widths = List.copyOf(widths);
     this.classes = classes;
     for (int l = 0; l < widths.size(); l++) {
-      encoders.add(addChildBlock("encoder" + l, Layers.convBnRelu(names, "encoder." + l, widths.get(l), 3)));
+      encoders.add(addChildBlock("encoder" + l, Layers.convBnRelu(names, "encoder." + l, widths.get(l), 3, l == 0)));
     }
     for (int l = widths.size() - 2; l >= 0; l--) {
       decoders.add(addChildBlock("decoder" + l, Layers.convBnRelu(names, "decoder." + l, widths.get(l), 3)));
     }
-    classifier = addChildBlock("classifier", Conv3d.builder().setFilters(classes).setKernelShape(new Shape(1, 1, 1)).build());
+    classifier = addChildBlock("classifier", ConvBlock.conv3d(classes, 1, 1, 0, true));
     names.addWeights("head", classifier);
   }
 

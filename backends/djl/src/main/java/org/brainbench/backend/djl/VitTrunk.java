@@ -8,8 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -48,8 +46,8 @@ final class VitTrunk extends AbstractBlock {
   /** The patch embedding ({@code patch_embed.proj}): a strided 2D or 3D convolution. */
   static Block patchEmbedding(NamedParameters names, int dims, int patch, int dim) {
     Block b = dims == 3
-        ? Conv3d.builder().setFilters(dim).setKernelShape(new Shape(patch, patch, patch)).optStride(new Shape(patch, patch, patch)).build()
-        : Conv2d.builder().setFilters(dim).setKernelShape(new Shape(patch, patch)).optStride(new Shape(patch, patch)).build();
+        ? ConvBlock.conv3d(dim, patch, patch, 0, true).readsInput()
+        : ConvBlock.conv2d(dim, patch, patch, 0, true).readsInput();
     names.addWeights("patch_embed.proj", b);
     return b;
   }
