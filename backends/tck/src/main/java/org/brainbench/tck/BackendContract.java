@@ -304,6 +304,13 @@ public abstract class BackendContract {
   }
 
   @Test
+  void resumingWithAdamAndL2DecayContinuesExactly() {
+    TaskHead head = TaskHead.classify(1, SMALL, 2);
+    TrainingConfig adam = new TrainingConfig(10, 4, OptimizerKind.ADAM, 1e-3, 1e-3, 0.9, 0, 0, 0, RegressionLoss.L1, Augmentation.none());
+    continuesExactly(new Cnn3dSpec(List.of(4, 8, 8, 4), 1.0, 0.5, 3), head, Fixtures.separable(head, 4, 3), adam);
+  }
+
+  @Test
   void resumingTheTransformerWithDropoutContinuesExactly() {
     TaskHead head = TaskHead.classify(1, SMALL, 2);
     continuesExactly(MT, head, Fixtures.random(head, 4, 1), TRAINING);

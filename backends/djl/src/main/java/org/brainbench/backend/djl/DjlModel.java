@@ -77,6 +77,10 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     if (t.optimizer() == OptimizerKind.SGD) {
       return Optimizer.sgd().setLearningRateTracker(lr).optMomentum((float) t.momentum()).optWeightDecays((float) t.weightDecay()).build();
     }
+    if (t.optimizer() == OptimizerKind.ADAM) {
+      // DJL's Adam adds the decay to the gradient (libtorch's adam update with adamw off): PyTorch's Adam
+      return Optimizer.adam().optLearningRateTracker(lr).optWeightDecays((float) t.weightDecay()).build();
+    }
     return Optimizer.adamW().optLearningRateTracker(lr).optWeightDecays((float) t.weightDecay()).build();
   }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.AdamW;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.optimizer.Sgd;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.brainbench.api.weights.Tensor;
 
 /**
- * Saves and restores the state of DJL's AdamW and SGD optimisers (moments, per-parameter update
+ * Saves and restores the state of DJL's AdamW, Adam and SGD optimisers (moments, per-parameter update
  * counts) by parameter name, so a cell resumes mid-training exactly where it stopped. DJL 0.35.1
  * keeps this state in private fields with no API, so it is reached reflectively; the field names
  * are checked when the class loads and the backend contract's resume tests ({@code BackendContract}) fail if a DJL upgrade moves them.
@@ -25,8 +26,10 @@ import org.brainbench.api.weights.Tensor;
  * tensors here are keyed by brainbench's stable parameter names instead.
  */
 final class OptimizerState {
-  private static final Field ADAM_MEANS = field(AdamW.class, "means");
-  private static final Field ADAM_VARIANCES = field(AdamW.class, "variances");
+  private static final Field ADAMW_MEANS = field(AdamW.class, "means");
+  private static final Field ADAMW_VARIANCES = field(AdamW.class, "variances");
+  private static final Field ADAM_MEANS = field(Adam.class, "means");
+  private static final Field ADAM_VARIANCES = field(Adam.class, "variances");
   private static final Field SGD_MOMENTUM = field(Sgd.class, "momentumStates");
   private static final Field UPDATE_COUNTS = field(Optimizer.class, "updateCounts");
   private static final Field NUM_UPDATE = field(Optimizer.class, "numUpdate");
@@ -46,6 +49,9 @@ final class OptimizerState {
 
   private static Map<String, Field> stateFields(Optimizer optimizer) {
     if (optimizer instanceof AdamW) {
+      return Map.of("means", ADAMW_MEANS, "variances", ADAMW_VARIANCES);
+    }
+    if (optimizer instanceof Adam) {
       return Map.of("means", ADAM_MEANS, "variances", ADAM_VARIANCES);
     }
     if (optimizer instanceof Sgd) {

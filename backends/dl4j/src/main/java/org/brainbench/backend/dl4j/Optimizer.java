@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * PyTorch's AdamW (decoupled weight decay, betas 0.9/0.999, eps 1e-8, bias correction) and SGD
- * with momentum and L2 weight decay, applied in place to named ND4J arrays. Written here rather
+ * PyTorch's AdamW (decoupled weight decay, betas 0.9/0.999, eps 1e-8, bias correction), Adam (the
+ * same with L2 weight decay added to the gradient) and SGD with momentum and L2 weight decay, applied in place to named ND4J arrays. Written here rather
  * than taken from ND4J's updaters so the learning rate can be set per step, frozen parameters are
  * skipped by name, and the state can be saved by parameter name for resuming.
  */
@@ -50,7 +50,9 @@ final class Optimizer {
     }
     INDArray m = first.computeIfAbsent(name, k -> Nd4j.zerosLike(weight));
     INDArray v = second.computeIfAbsent(name, k -> Nd4j.zerosLike(weight));
-    if (wd > 0) {
+    if (wd > 0 && config.optimizer() == OptimizerKind.ADAM) {
+      gradient = gradient.add(weight.mul(wd)); // L2: the decay goes through the moments
+    } else if (wd > 0) {
       weight.muli(1 - lr * wd);
     }
     m.muli(BETA1).addi(gradient.mul(1 - BETA1));

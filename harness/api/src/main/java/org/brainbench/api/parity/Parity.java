@@ -54,7 +54,11 @@ public final class Parity {
    * the same batch for {@code steps} steps: the two loss trajectories (row 0 reference, row 1 other).
    */
   public static float[][] trainTogether(Backend reference, Backend other, ParityCase c, long seed, int steps) {
-    TrainingConfig training = TrainingConfig.defaults();
+    return trainTogether(reference, other, c, seed, steps, TrainingConfig.defaults());
+  }
+
+  /** {@link #trainTogether(Backend, Backend, ParityCase, long, int)} with this optimiser and weight decay. */
+  public static float[][] trainTogether(Backend reference, Backend other, ParityCase c, long seed, int steps, TrainingConfig training) {
     try (Model a = reference.newModel(c.spec(), c.head(), training, seed);
         Model b = other.newModel(c.spec(), c.head(), training, seed)) {
       b.importWeights(a.exportWeights());

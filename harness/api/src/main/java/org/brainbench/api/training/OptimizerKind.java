@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum OptimizerKind {
   /** Adam with decoupled weight decay (Loshchilov and Hutter). */
   ADAMW,
+  /**
+   * Adam with L2 weight decay: the decay is added to the gradient before the moments, as PyTorch's
+   * {@code torch.optim.Adam(weight_decay=...)} (the Medical Transformer's authors' optimiser).
+   */
+  ADAM,
   /** Stochastic gradient descent with momentum (and L2 weight decay). */
   SGD;
 

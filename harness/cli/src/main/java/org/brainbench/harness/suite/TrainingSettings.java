@@ -7,12 +7,13 @@ import java.util.Set;
 import org.brainbench.tasks.preprocess.Augmentation;
 import org.brainbench.api.training.OptimizerKind;
 import org.brainbench.api.training.RegressionLoss;
+import org.brainbench.api.training.Schedule;
 import org.brainbench.api.training.TrainingConfig;
 
 /** Reads {@code training:} blocks key by key, and builds the final {@link TrainingConfig}. */
 final class TrainingSettings {
   static final Set<String> KEYS = Set.of("epochs", "batchSize", "optimizer", "learningRate", "weightDecay", "momentum",
-      "warmupEpochs", "patience", "gradientClip", "regressionLoss", "augmentation");
+      "warmupEpochs", "patience", "gradientClip", "regressionLoss", "augmentation", "schedule", "stepGamma", "stepEpochs");
   static final Set<String> AUGMENTATION_KEYS = Set.of("flip", "rotateDegrees", "scale", "intensity");
 
   private TrainingSettings() {}
@@ -25,7 +26,7 @@ final class TrainingSettings {
     Map<String, Object> v = new LinkedHashMap<>();
     put(v, "epochs", n.get("epochs").integer(null, 1, 100_000));
     put(v, "batchSize", n.get("batchSize").integer(null, 1, 4096));
-    put(v, "optimizer", n.get("optimizer").choice(null, List.of("adamw", "sgd")));
+    put(v, "optimizer", n.get("optimizer").choice(null, List.of("adamw", "adam", "sgd")));
     put(v, "learningRate", n.get("learningRate").number(null, 0, 10, true));
     put(v, "weightDecay", n.get("weightDecay").number(null, 0, 0.999, false));
     put(v, "momentum", n.get("momentum").number(null, 0, 0.999, false));
@@ -33,6 +34,9 @@ final class TrainingSettings {
     put(v, "patience", n.get("patience").integer(null, 0, 100_000));
     put(v, "gradientClip", n.get("gradientClip").number(null, 0, 1e6, false));
     put(v, "regressionLoss", n.get("regressionLoss").choice(null, List.of("l1", "mse")));
+    put(v, "schedule", n.get("schedule").choice(null, List.of("cosine", "step")));
+    put(v, "stepGamma", n.get("stepGamma").number(null, 0, 1, true));
+    put(v, "stepEpochs", n.get("stepEpochs").integer(null, 1, 100_000));
     Node aug = n.get("augmentation");
     if (!aug.isMissing() && aug.allowOnly(AUGMENTATION_KEYS)) {
       put(v, "augmentation.flip", aug.get("flip").number(null, 0, 1, false));
@@ -69,6 +73,9 @@ final class TrainingSettings {
             ((Number) v.getOrDefault("augmentation.flip", a.flip())).doubleValue(),
             ((Number) v.getOrDefault("augmentation.rotateDegrees", a.rotateDegrees())).doubleValue(),
             ((Number) v.getOrDefault("augmentation.scale", a.scale())).doubleValue(),
-            ((Number) v.getOrDefault("augmentation.intensity", a.intensity())).doubleValue()));
+            ((Number) v.getOrDefault("augmentation.intensity", a.intensity())).doubleValue()),
+        Schedule.fromId((String) v.getOrDefault("schedule", d.schedule().id())),
+        ((Number) v.getOrDefault("stepGamma", d.stepGamma())).doubleValue(),
+        ((Number) v.getOrDefault("stepEpochs", (long) d.stepEpochs())).intValue());
   }
 }
