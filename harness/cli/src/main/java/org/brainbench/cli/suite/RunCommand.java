@@ -92,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
       }
       s = new Suite(suite.file(), suite.name(), suite.description(), suite.builtin(), suite.datasets(), suite.tasks(), suite.models(),
           suite.stages(), suite.training(), suite.overrides(), List.of(backend), suite.seeds(), suite.folds(), suite.labelFractions(),
-          suite.exclusions(), suite.threads(), suite.cacheFolder());
+          suite.exclusions(), suite.threads(), suite.cacheFolder(), suite.tune());
     }
     List<String> problems = new ArrayList<>();
     List<Cell> cells = CellMatrix.only(CellMatrix.expand(s, problems), only);

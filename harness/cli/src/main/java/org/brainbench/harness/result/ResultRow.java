@@ -20,6 +20,7 @@ import org.brainbench.tasks.TaskType;
  * @param weights a stage's weights file, relative to the results folder
  * @param objective the pre-training objective a stage trained ({@code triplet}, {@code masked-encoding}); null for a cell
  * @param peakRssBytes peak resident memory of the cell, null where it cannot be measured
+ * @param tuning the hyperparameter search that chose the cell's training settings, or null
  */
 public record ResultRow(
     int schema,
@@ -52,7 +53,8 @@ public record ResultRow(
     Double trainWallSeconds,
     String weights,
     String objective,
-    Long peakRssBytes) {
+    Long peakRssBytes,
+    TuningReport tuning) {
   /** The schema version this build reads and writes. */
   public static final int SCHEMA = 1;
 

@@ -111,6 +111,9 @@ public final class ResultRows {
     if (r.objective() != null) {
       o.put("objective", r.objective());
     }
+    if (r.tuning() != null) {
+      o.set("tuning", tuning(r.tuning()));
+    }
     ObjectNode memory = o.putObject("memory");
     if (r.peakRssBytes() == null) {
       memory.putNull("peakRssBytes");
@@ -188,7 +191,8 @@ public final class ResultRows {
             : null,
         o.path("epochs").isNumber() ? o.get("epochs").asInt() : null, o.path("bestEpoch").isNumber() ? o.get("bestEpoch").asInt() : null,
         o.path("resumedFromEpoch").asInt(0), history, o.path("trainWallSeconds").isNumber() ? o.get("trainWallSeconds").asDouble() : null,
-        text(o, "weights"), text(o, "objective"), peak.isNumber() ? peak.asLong() : null);
+        text(o, "weights"), text(o, "objective"), peak.isNumber() ? peak.asLong() : null,
+        o.path("tuning").isObject() ? tuning(o.get("tuning")) : null);
   }
 
   private static ObjectNode provenance(Provenance p) {
@@ -220,6 +224,44 @@ public final class ResultRows {
         text(p, "nativeVersion"), text(p, "java"), text(p, "os"), text(p, "cpu"), text(p, "gpu"), text(p, "device"),
         p.path("threads").isNumber() ? p.get("threads").asInt() : null, text(p, "datasetHash"), text(p, "splitHash"), text(p, "startedAt"),
         text(p, "finishedAt"));
+  }
+
+  public static ObjectNode tuning(TuningReport t) {
+    ObjectNode o = Json.mapper().createObjectNode();
+    o.put("search", t.search());
+    o.put("scope", t.scope());
+    o.put("metric", t.metric());
+    o.put("tunedOn", t.tunedOn());
+    ArrayNode trials = o.putArray("trials");
+    for (TuningReport.Trial trial : t.trials()) {
+      ObjectNode n = trials.addObject();
+      ObjectNode s = n.putObject("settings");
+      trial.settings().forEach(s::put);
+      number(n, "score", trial.score());
+      n.put("bestEpoch", trial.bestEpoch());
+      n.put("seconds", trial.seconds());
+      if (trial.error() != null) {
+        n.put("error", trial.error());
+      }
+    }
+    ObjectNode chosen = o.putObject("chosen");
+    t.chosen().forEach(chosen::put);
+    return o;
+  }
+
+  public static TuningReport tuning(JsonNode n) {
+    List<TuningReport.Trial> trials = new ArrayList<>();
+    for (JsonNode t : n.path("trials")) {
+      trials.add(new TuningReport.Trial(doubles(t.path("settings")), num(t.path("score")), t.path("bestEpoch").asInt(), num(t.path("seconds")),
+          text(t, "error")));
+    }
+    return new TuningReport(text(n, "search"), text(n, "scope"), text(n, "metric"), text(n, "tunedOn"), trials, doubles(n.path("chosen")));
+  }
+
+  private static Map<String, Double> doubles(JsonNode n) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+    return out;
   }
 
   private static ObjectNode init(InitReport i) {

@@ -16,6 +16,7 @@ import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.harness.result.Environment;
+import org.brainbench.harness.result.InitReport;
 import org.brainbench.harness.result.MetricValues;
 import org.brainbench.harness.result.ParamCounts;
 import org.brainbench.harness.result.PredictionFiles;
@@ -45,16 +46,62 @@ final class CellRunner {
   private final String harnessVersion;
   private final boolean resume;
 
+  private final Tuner tuner;
+
   /** @param resume continue unfinished cells from their last epoch's training state */
   CellRunner(Suite suite, Path out, String harnessVersion, boolean resume) {
     this.suite = suite;
     this.out = out;
     this.harnessVersion = harnessVersion;
     this.resume = resume;
+    this.tuner = suite.tune() == null ? null : new Tuner(suite, out, this);
   }
 
   boolean resume() {
     return resume;
+  }
+
+  /** Where the tuning of a cell finds the weights of the stage another seed's cell starts from. */
+  void tuningStages(java.util.function.Function<Cell, Path> stageWeights) {
+    if (tuner != null) {
+      tuner.stages(stageWeights);
+    }
+  }
+
+  /**
+   * What a cell trains, validates and tests on: its split (by subject, seeded, with the label
+   * fraction), the partitions' samples, the targets fitted on the training samples and the head on
+   * the data's grid.
+   */
+  record Prepared(Split split, List<Sample> train, List<Sample> validation, List<Sample> test, Targets targets, TaskHead head) {}
+
+  static Prepared prepare(Cell cell, TaskData data) {
+    TaskEntry task = cell.task();
+    Split split = Splitter.split(data.strata(), task.split(), cell.fold(), cell.seed());
+    if (cell.labelFraction() < 1) {
+      split = Splitter.labelFraction(split, data.strata(), cell.labelFraction(), Seeds.mix(cell.seed(), "labelFraction"));
+    }
+    List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
+    List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));
+    List<Sample> test = data.samples(split.scans(data.dataset(), Partition.TEST));
+    if (train.isEmpty() || test.isEmpty()) {
+      throw new IllegalStateException("the split leaves " + train.size() + " training and " + test.size() + " test scans; use more subjects or other fractions");
+    }
+    TaskHead head = CellMatrix.head(task, cell.model(), data.channels());
+    int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
+    return new Prepared(split, train, validation, test, Targets.fit(task, train), new TaskHead(head.type(), head.inputChannels(), g, head.outputs()));
+  }
+
+  /**
+   * Builds the cell's model, initialises it (from the stage's weights or a file its spec names),
+   * freezes what its fine-tuning mode freezes, and hands it to {@code use}; closes it after.
+   */
+  static <T> T withModel(Cell cell, Prepared p, TaskData data, Backend backend, Path stageWeights, java.util.function.BiFunction<Model, InitReport, T> use) {
+    try (Model model = backend.newModel(cell.model().spec(), p.head(), cell.training(), cell.seed())) {
+      InitReport init = Initialisation.apply(model, cell.model(), stageWeights, data.channels());
+      model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
+      return use.apply(model, init);
+    }
   }
 
   /**
@@ -67,42 +114,40 @@ final class CellRunner {
     try {
       BackendInfo info = backend.info();
       TaskEntry task = cell.task();
-      Split split = Splitter.split(data.strata(), task.split(), cell.fold(), cell.seed());
-      if (cell.labelFraction() < 1) {
-        split = Splitter.labelFraction(split, data.strata(), cell.labelFraction(), Seeds.mix(cell.seed(), "labelFraction"));
+      Cell trained = cell; // the cell, with the training settings its tuning chose
+      if (tuner != null) {
+        row.tuning = tuner.tune(cell, data, backend, stageWeights);
+        trained = Tuner.apply(cell, row.tuning.chosen());
       }
-      List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
-      List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));
-      List<Sample> test = data.samples(split.scans(data.dataset(), Partition.TEST));
-      if (train.isEmpty() || test.isEmpty()) {
-        throw new IllegalStateException("the split leaves " + train.size() + " training and " + test.size() + " test scans; use more subjects or other fractions");
-      }
+      Prepared prepared = prepare(cell, data);
+      Split split = prepared.split();
+      List<Sample> train = prepared.train();
+      List<Sample> validation = prepared.validation();
+      List<Sample> test = prepared.test();
       row.split = counts(split);
-      Targets targets = Targets.fit(task, train);
-      TaskHead head = CellMatrix.head(task, cell.model(), data.channels());
-      int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
-      head = new TaskHead(head.type(), head.inputChannels(), g, head.outputs());
+      Targets targets = prepared.targets();
+      TaskHead head = prepared.head();
       row.provenance = provenance(cell, info, data, split, head);
       long trainStart = System.nanoTime();
       TrainingLoop.Result result;
       Scores scores;
       ParameterCount params;
       double evalSeconds;
-      int stepsPerEpoch = TrainingLoop.steps(train.size(), cell.training().batchSize());
-      try (Model model = backend.newModel(cell.model().spec(), head, cell.training(), cell.seed());
-          Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * cell.training().epochs())) {
+      int stepsPerEpoch = TrainingLoop.steps(train.size(), trained.training().batchSize());
+      try (Model model = backend.newModel(cell.model().spec(), head, trained.training(), cell.seed());
+          Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * trained.training().epochs())) {
         row.init = Initialisation.apply(model, cell.model(), stageWeights, data.channels());
         row.provenance = row.provenance.withThreads(model.threads());
         model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
         TrainingLoop.Validator validator = validation.isEmpty() ? null
-            : TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), cell.training().batchSize());
+            : TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), trained.training().batchSize());
         EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(),
             resumeKey(configHash(cell, head), data, split, stageWeights), resume);
-        result = TrainingLoop.run(new TrainingLoop.Plan(model, cell.training(), train, validator, targets, data.grid(), cell.seed()),
+        result = TrainingLoop.run(new TrainingLoop.Plan(model, trained.training(), train, validator, targets, data.grid(), cell.seed()),
             TrainingLoop.standard(validator, checkpoint, progress));
         long evalStart = System.nanoTime();
-        List<float[]> outputs = Predictions.predict(model, test, cell.training().batchSize());
+        List<float[]> outputs = Predictions.predict(model, test, trained.training().batchSize());
         scores = Predictions.score(task, test, outputs, targets, data.grid(), cell.seed());
         evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         writePredictions(cell, task, test, outputs, scores, data, targets);
@@ -185,7 +230,8 @@ final class CellRunner {
         "init=" + init + ";finetune=" + cell.model().fineTune(),
         "head=" + head,
         "training=" + cell.training(),
-        "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction()));
+        "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction())
+        + (suite.tune() == null ? "" : "\ntune=" + suite.tune()));
   }
 
   /** A stage's configuration and, after it, that of each stage it starts from (a chain has no cycle). */

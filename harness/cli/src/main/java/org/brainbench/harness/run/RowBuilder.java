@@ -38,6 +38,7 @@ final class RowBuilder {
   String weights;
   org.brainbench.api.model.Objective objective;
   Long peakRssBytes;
+  org.brainbench.harness.result.TuningReport tuning;
 
   RowBuilder(Suite suite, Cell cell) {
     this.suite = suite;
@@ -69,7 +70,7 @@ final class RowBuilder {
     return new ResultRow(ResultRow.SCHEMA, suite.name(), cell.id(), cell.task().name(), cell.task().type(), cell.task().dataset(), cell.model().name(),
         cell.model().id(), protocol(), cell.backend(), cell.seed(), cell.fold(), cell.labelFraction(), status, error, provenance, split, init, metrics, ci95,
         baseline, params, timing, epochs, bestEpoch, resumedFromEpoch, history, trainWallSeconds, weights,
-        objective == null ? null : objective.id(), peakRssBytes);
+        objective == null ? null : objective.id(), peakRssBytes, tuning);
   }
 
   private String protocol() {

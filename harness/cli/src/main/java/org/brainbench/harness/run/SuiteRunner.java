@@ -66,6 +66,15 @@ public final class SuiteRunner {
     Map<String, ResultRow> previous = new HashMap<>();
     results.rows().forEach(r -> previous.put(r.cell(), r));
     List<ResultRow> rows = new ArrayList<>();
+    // a first-seed tuning of another seed's cell needs the first seed's stage
+    runner.tuningStages(c -> {
+      try {
+        return c.model().initStage() == null ? null
+            : ensureStage(suite.stage(c.model().initStage()), c, Backends.find(c.backend()), stages, results, previous, rows);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     long suiteStart = System.nanoTime();
     int i = 0;
     int ran = 0;

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param folds the folds to run, or null for every fold of each task's split
  * @param threads intra-op threads for the backends (0: all cores)
  * @param cacheFolder where preprocessed volumes (and the built-in data) are kept
+ * @param tune the hyperparameter search every cell runs before training, or null for none
  */
 public record Suite(
     Path file,
@@ -31,7 +32,8 @@ public record Suite(
     List<Double> labelFractions,
     List<Rule> exclusions,
     int threads,
-    Path cacheFolder) {
+    Path cacheFolder,
+    TuneSpec tune) {
   public Suite {
     datasets = Map.copyOf(datasets);
     tasks = List.copyOf(tasks);

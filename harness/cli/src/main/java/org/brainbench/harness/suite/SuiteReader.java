@@ -42,7 +42,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class SuiteReader {
   static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models", "stages",
-      "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache");
+      "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache", "tune");
+  static final Set<String> TUNE = Set.of("search", "trials", "scope", "seed", "learningRate", "weightDecay", "epochs");
   static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
@@ -105,17 +106,74 @@ public final class SuiteReader {
     List<Double> fractions = fractions(root.get("labelFractions"));
     List<Rule> exclusions = rules(root.get("exclude"), false);
     Long threads = root.get("threads").integer(0L, 0, 1024);
+    TuneSpec tune = tune(root.get("tune"), tasks);
     checkRuleNames(overrides, exclusions, tasks, models, root);
     if (!problems.isEmpty()) {
       throw failure();
     }
     Suite suite = new Suite(file, name, description, builtin, datasets, tasks, models, stages, training, overrides, backends,
-        seeds, folds, fractions, exclusions, threads.intValue(), cache);
+        seeds, folds, fractions, exclusions, threads.intValue(), cache, tune);
     checkCombinations(suite);
     if (!problems.isEmpty()) {
       throw failure();
     }
     return suite;
+  }
+
+  /** The {@code tune:} block, or null; every task must have validation subjects to score trials on. */
+  private TuneSpec tune(Node n, List<TaskEntry> tasks) {
+    if (n.isMissing()) {
+      return null;
+    }
+    n.allowOnly(TUNE);
+    String search = n.get("search").choice("grid", List.of("grid", "random"));
+    String scope = n.get("scope").choice("first-seed", List.of("first-seed", "cell"));
+    Long seed = n.get("seed").integer(1L, 0, Long.MAX_VALUE);
+    Long trials = n.get("trials").integer(null, 1, 1000);
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (String key : TuneSpec.KEYS) {
+      Node v = n.get(key);
+      if (v.isMissing()) {
+        continue;
+      }
+      List<Double> list = new ArrayList<>();
+      for (Node item : v.items()) {
+        Double d = switch (key) {
+          case "learningRate" -> item.number(null, 0, 10, true);
+          case "weightDecay" -> item.number(null, 0, 0.999, false);
+          default -> item.integer(null, 1, 100_000) == null ? null : item.number(null, 1, 100_000, false);
+        };
+        if (d != null) {
+          list.add(d);
+        }
+      }
+      if ("random".equals(search) && list.size() != 2) {
+        v.problem("a random search takes [low, high], got " + list.size() + " value(s)");
+      } else if ("random".equals(search) && list.get(0) > list.get(1)) {
+        v.problem("low must not exceed high, got [" + Node.fmt(list.get(0)) + ", " + Node.fmt(list.get(1)) + "]");
+      } else if (list.isEmpty()) {
+        v.problem("lists the values to try");
+      }
+      values.put(key, list);
+    }
+    if (values.isEmpty()) {
+      n.problem("tunes nothing: give learningRate, weightDecay or epochs");
+      return null;
+    }
+    int size = values.values().stream().mapToInt(List::size).reduce(1, (a, b) -> a * b);
+    if ("grid".equals(search) && trials != null && trials != size) {
+      n.get("trials").problem("a grid of these values has " + size + " trials, got " + trials);
+    }
+    if ("random".equals(search) && trials == null) {
+      n.get("trials").problem("is required for a random search");
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i).split().validationFraction() <= 0) {
+        n.problem("trials are scored on validation subjects, and task \"" + tasks.get(i).name() + "\" has none (set its split.validation)");
+      }
+    }
+    return new TuneSpec("grid".equals(search) ? TuneSpec.Search.GRID : TuneSpec.Search.RANDOM, "grid".equals(search) ? size : trials == null ? 0 : trials.intValue(),
+        values, "cell".equals(scope) ? TuneSpec.Scope.CELL : TuneSpec.Scope.FIRST_SEED, seed);
   }
 
   private JsonNode parse() {
