@@ -24,8 +24,14 @@ import org.brainbench.tasks.synth.SynthSettings;
 final class BuiltinProvisioner {
   private BuiltinProvisioner() {}
 
-  static void ensure(Suite suite, List<TaskType> needed, PrintWriter log) throws IOException {
-    BuiltinData b = suite.builtin();
+  /** Every built-in data set the suite's tasks and stages use (the suite's, and sizes datasets asked for). */
+  static void ensure(Suite suite, PrintWriter log) throws IOException {
+    for (var e : neededTasks(suite).entrySet()) {
+      ensure(e.getKey(), e.getValue(), log);
+    }
+  }
+
+  static void ensure(BuiltinData b, List<TaskType> needed, PrintWriter log) throws IOException {
     if (b == null || needed.isEmpty()) {
       return;
     }
@@ -53,15 +59,19 @@ final class BuiltinProvisioner {
     }
   }
 
-  static List<TaskType> neededTasks(Suite suite) {
-    List<TaskType> out = new ArrayList<>();
+  /** The built-in task folders the suite's tasks and stages use, per built-in data set. */
+  static java.util.Map<BuiltinData, List<TaskType>> neededTasks(Suite suite) {
+    java.util.Map<BuiltinData, List<TaskType>> out = new java.util.LinkedHashMap<>();
     List<String> datasets = new ArrayList<>();
     suite.tasks().forEach(t -> datasets.add(t.dataset()));
     suite.stages().forEach(s -> datasets.add(s.task().dataset()));
     for (String name : datasets) {
       DatasetEntry d = suite.datasets().get(name);
-      if (d.isBuiltin() && !out.contains(d.builtinTask())) {
-        out.add(d.builtinTask());
+      if (d.isBuiltin()) {
+        List<TaskType> tasks = out.computeIfAbsent(d.builtin(), k -> new ArrayList<>());
+        if (!tasks.contains(d.builtinTask())) {
+          tasks.add(d.builtinTask());
+        }
       }
     }
     return out;

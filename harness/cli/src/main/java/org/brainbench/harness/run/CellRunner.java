@@ -236,7 +236,7 @@ final class CellRunner {
 
   /** A stage's configuration and, after it, that of each stage it starts from (a chain has no cycle). */
   private String stageConfig(Stage stage, Cell cell) {
-    String own = "stage " + stage + " trained with " + CellMatrix.stageCell(stage, cell.backend(), cell.seed(), suite.training()).training();
+    String own = "stage " + stage + " trained with " + CellMatrix.stageCell(stage, cell.backend(), stage.seedFor(cell.seed()), suite.training()).training();
     return stage.initStage() == null ? own : own + " from " + stageConfig(suite.stage(stage.initStage()), cell);
   }
 

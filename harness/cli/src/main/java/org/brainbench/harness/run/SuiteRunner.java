@@ -53,7 +53,7 @@ public final class SuiteRunner {
     if (suite.threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
       System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(suite.threads()));
     }
-    BuiltinProvisioner.ensure(suite, BuiltinProvisioner.neededTasks(suite), log);
+    BuiltinProvisioner.ensure(suite, log);
     ResultsFile results = ResultsFile.open(out);
     results.repaired().ifPresent(msg -> {
       log.println("warning: " + msg);
@@ -123,7 +123,7 @@ public final class SuiteRunner {
   private Path ensureStage(org.brainbench.harness.suite.Stage stage, Cell cell, Backend backend, StageRunner stages, ResultsFile results,
       Map<String, ResultRow> previous, List<ResultRow> rows) throws IOException {
     Path from = stage.initStage() == null ? null : ensureStage(suite.stage(stage.initStage()), cell, backend, stages, results, previous, rows);
-    Cell stageCell = CellMatrix.stageCell(stage, cell.backend(), cell.seed(), suite.training());
+    Cell stageCell = CellMatrix.stageCell(stage, cell.backend(), stage.seedFor(cell.seed()), suite.training());
     ResultRow stageRow = previous.get(stageCell.id());
     boolean ranNow = stageRows.contains(stageCell.id());
     boolean reusable = !ranNow && resume && StageRunner.isDone(previous, out, stageCell)
@@ -168,15 +168,21 @@ public final class SuiteRunner {
     return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
   }
 
+  /**
+   * A task's data, loaded once. Pre-training stages on the same dataset and preprocessing share one
+   * copy (their scans carry no labels, so nothing else tells them apart): chained stages on a large
+   * cohort would otherwise hold it in memory once per stage.
+   */
   private TaskData taskData(TaskEntry task) throws IOException {
-    TaskData d = data.get(task.name());
+    String key = task.type() == org.brainbench.tasks.TaskType.PRETRAIN ? "pretrain|" + task.dataset() + "|" + task.preprocess().key() : task.name();
+    TaskData d = data.get(key);
     if (d == null) {
       var source = suite.datasets().get(task.dataset()).source();
       int scans = countRows(source.path());
       try (Progress p = Progress.start("  load " + task.name(), Math.max(1, scans))) {
         d = TaskData.load(task, source, new PreprocessCache(suite.cacheFolder().resolve("preprocessed")), p::stepTo);
       }
-      data.put(task.name(), d);
+      data.put(key, d);
     }
     return d;
   }

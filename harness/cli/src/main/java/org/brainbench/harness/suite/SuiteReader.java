@@ -44,14 +44,14 @@ public final class SuiteReader {
   static final Set<String> TOP = Set.of("name", "description", "builtin", "datasets", "preprocess", "tasks", "models", "stages",
       "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache", "tune");
   static final Set<String> TUNE = Set.of("search", "trials", "scope", "seed", "learningRate", "weightDecay", "epochs");
-  static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training");
+  static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training", "seed");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
   static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins");
   static final Set<String> MODEL = Set.of("id", "name", "params", "training", "init", "finetune");
   static final String PRETRAINED = "pretrained:";
   static final Set<String> RULE = Set.of("task", "model", "backend", "seed", "fold", "labelFraction");
-  static final Set<String> DATASET = Set.of("path", "format", "labelColumn", "modalities");
+  static final Set<String> DATASET = Set.of("path", "format", "labelColumn", "modalities", "subjects");
   static final Set<String> BUILTIN = Set.of("shape", "subjects", "seed", "followUp");
   static final String BUILTIN_PREFIX = "builtin:";
   private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
@@ -233,8 +233,7 @@ public final class SuiteReader {
     if (shape == null || subjects == null || seed == null || followUp == null) {
       return null;
     }
-    String folderName = String.format(Locale.ROOT, "builtin-%dx%dx%d-n%d-s%d-f%s", shape[0], shape[1], shape[2], subjects, seed, Node.fmt(followUp));
-    return new BuiltinData(shape, subjects.intValue(), seed, followUp, cache.resolve(folderName));
+    return new BuiltinData(shape, subjects.intValue(), seed, followUp, cache.resolve(BuiltinData.folderName(shape, subjects.intValue(), seed, followUp)));
   }
 
   private Map<String, DatasetEntry> datasets(Node n, BuiltinData builtin) {
@@ -249,6 +248,7 @@ public final class SuiteReader {
       DatasetFormat format = null;
       String labelColumn = null;
       List<String> modalities = null;
+      Long subjects = null;
       if (d.raw() != null && d.raw().isTextual()) {
         path = d.string(null);
       } else {
@@ -260,6 +260,7 @@ public final class SuiteReader {
         String f = d.get("format").choice(null, List.of("manifest", "bids", "brats"));
         format = f == null ? null : DatasetFormat.fromId(f);
         labelColumn = d.get("labelColumn").string(null);
+        subjects = d.get("subjects").integer(null, 4, 100_000);
         if (d.has("modalities")) {
           modalities = new ArrayList<>();
           for (Node m : d.get("modalities").items()) {
@@ -281,14 +282,18 @@ public final class SuiteReader {
           where.problem("uses the built-in data, but the suite has no builtin: section");
           continue;
         }
-        out.put(name, new DatasetEntry(name, new DatasetSource(name, builtin.folder().resolve(t.id()), DatasetFormat.MANIFEST, null, null), t));
+        BuiltinData b = subjects == null ? builtin : builtin.withSubjects(subjects.intValue());
+        out.put(name, new DatasetEntry(name, new DatasetSource(name, b.folder().resolve(t.id()), DatasetFormat.MANIFEST, null, null), t, b));
       } else {
+        if (subjects != null) {
+          d.get("subjects").problem("sizes the built-in data only; a dataset on disk has the subjects it has");
+        }
         Path p = folder.resolve(path).normalize();
         if (!Files.exists(p)) {
           where.problem("no such file or folder: " + p);
           continue;
         }
-        out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities), null));
+        out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities), null, null));
       }
     }
     return out;
@@ -528,10 +533,11 @@ public final class SuiteReader {
       TrainingPatch training = TrainingSettings.read(s.get("training"));
       Objective objective = objective(s.get("objective"), model);
       String initStage = initStage(s.get("init"), "");
+      Long seed = s.get("seed").integer(null, 0, Long.MAX_VALUE);
       if (name != null && model != null && dataset != null && datasets.containsKey(dataset) && validation != null) {
         TaskEntry task = new TaskEntry(name, TaskType.PRETRAIN, dataset, List.of(), List.of(), List.of("loss"),
             new SplitPlan(1, 0, validation, Stratification.NONE, 1), pre, training);
-        out.add(new Stage(name, model, task, objective, initStage));
+        out.add(new Stage(name, model, task, objective, initStage, seed));
       }
     }
     return out;
