@@ -163,6 +163,9 @@ public abstract class BackendContract {
       };
       assertThat(p[0]).hasSize(width);
       assertThat(m.outputs(Batch.inputs(2, head, batch.images()))[0]).hasSize(head.type() == TaskType.SEGMENT ? head.outputs() * head.voxels() : width);
+      if (head.type() != TaskType.SEGMENT) {
+        assertEmbeddingIsTheHeadsInput(m, Batch.inputs(2, head, batch.images()), name);
+      }
       for (FineTune mode : FineTune.values()) {
         m.setFrozen(spec.frozenBy(mode));
         ParameterCount c = m.parameterCount();
@@ -171,6 +174,28 @@ public abstract class BackendContract {
         } else {
           assertThat(c.trainable()).as("%s trains", mode).isLessThan(c.total()).isPositive();
         }
+      }
+    }
+  }
+
+  /** The embedding is exactly what the head reads: the outputs are head.weight x embedding + head.bias. */
+  private static void assertEmbeddingIsTheHeadsInput(Model m, Batch batch, String name) {
+    float[][] e = m.embeddings(batch);
+    float[][] out = m.outputs(batch);
+    Map<String, Tensor> w = new LinkedHashMap<>();
+    m.exportWeights().forEach(t -> w.put(t.name(), t));
+    Tensor weight = w.get("head.weight");
+    Tensor bias = w.get("head.bias");
+    int k = (int) weight.shape()[0];
+    int f = (int) weight.shape()[1];
+    for (int i = 0; i < batch.size(); i++) {
+      assertThat(e[i]).as("%s embedding width", name).hasSize(f);
+      for (int o = 0; o < k; o++) {
+        double sum = bias.data()[o];
+        for (int j = 0; j < f; j++) {
+          sum += weight.data()[o * f + j] * e[i][j];
+        }
+        assertThat(out[i][o]).as("%s output %d of sample %d from its embedding", name, o, i).isCloseTo((float) sum, org.assertj.core.data.Offset.offset(1e-4f));
       }
     }
   }
@@ -410,7 +435,7 @@ public abstract class BackendContract {
 
   private float[] trainTriplet() {
     var spec = new org.brainbench.api.model.MedicalTransformerJun2021Spec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), 4, 8, 1, 2, 4, 16, 0.0,
-        0.25, 0, 0, 1.0);
+        0.25, 0, 0, 1.0, "");
     TaskHead head = TaskHead.pretrain(1, Fixtures.cube(16), Objective.TRIPLET);
     try (Model m = build(spec, head, 5)) {
       float[] losses = new float[8];
@@ -562,7 +587,7 @@ public abstract class BackendContract {
   private static org.brainbench.api.model.MedicalTransformerJun2021Spec jun2021(JsonNode c, List<View> views, int poolWindow, int positionBase) {
     return new org.brainbench.api.model.MedicalTransformerJun2021Spec(views, c.path("inplanes").asInt(), c.path("d_f").asInt(), c.path("num_stack").asInt(),
         c.path("num_heads").asInt(), c.path("d_k").asInt(), c.path("d_ff").asInt(), c.path("dropout").asDouble(), c.path("mask_ratio").asDouble(),
-        poolWindow, positionBase, c.path("margin").asDouble());
+        poolWindow, positionBase, c.path("margin").asDouble(), "");
   }
 
   /** Every value within {@code tolerance} of the reference's, relative to the reference's largest magnitude. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthorsPipelineTest {
   static final MedicalTransformerJun2021Spec SPEC = new MedicalTransformerJun2021Spec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), 4, 8, 1,
-      2, 4, 16, 0.0, 0.25, 0, 0, 1.0);
+      2, 4, 16, 0.0, 0.25, 0, 0, 1.0, "");
 
   @TempDir static Path dir;
   static BrokenSuitesTest.Result run;

@@ -127,7 +127,7 @@ public class BrokenSuitesTest {
             "{name: mt-pretrain, model: medical-transformer, init: \"pretrained:vit-pretrain\","),
             "stage \"vit-pretrain\" pre-trains inflated-vit, not medical-transformer"),
         Arguments.of("unknown fine-tuning mode", (UnaryOperator<String>) s -> s.replace("init: pretrained:mt-pretrain", "init: pretrained:mt-pretrain\n    finetune: partly"),
-            "models[1].finetune: must be one of [full, frozen-encoder, head-only]"),
+            "models[1].finetune: must be one of [full, frozen-encoder, head-only, linear-probe]"),
         Arguments.of("exclude names an unknown model", (UnaryOperator<String>) s -> s + "\nexclude:\n  - {model: vit}\n",
             "exclude[0].model: no model named \"vit\""));
   }

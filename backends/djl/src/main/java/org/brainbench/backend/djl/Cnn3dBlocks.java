@@ -52,7 +52,6 @@ public final class Cnn3dBlocks {
     }
     Linear linear = Linear.builder().setUnits(head.outputs()).build();
     names.addWeights("head", linear);
-    net.add(linear);
-    return net;
+    return new TrunkAndHead(net, linear);
   }
 }

@@ -195,6 +195,17 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     }
   }
 
+  @Override
+  public float[][] embeddings(Batch batch) {
+    if (!(model.getBlock() instanceof Embeds block) || (head.type() != TaskType.CLASSIFY && head.type() != TaskType.REGRESS)) {
+      throw new UnsupportedOperationException(spec.id() + " " + head + " has no embedding: build it with a classify or regress head");
+    }
+    pinThreads();
+    try (NDManager step = model.getNDManager().newSubManager()) {
+      return Batch.perSample(block.embedding(new ai.djl.training.ParameterStore(step, false), inputs(step, batch)).toFloatArray(), batch.size());
+    }
+  }
+
   /** target = m * target + (1 - m) * online, for every (online, momentum copy) pair. */
   private static void updateEma(EmaModel ema) {
     float m = (float) ema.emaMomentum();
@@ -241,14 +252,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   public float[][] outputs(Batch batch) {
     pinThreads();
     try (NDManager step = model.getNDManager().newSubManager()) {
-      float[] flat = trainer.evaluate(new NDList(inputs(step, batch))).head().toFloatArray();
-      int n = batch.size();
-      int per = flat.length / n;
-      float[][] result = new float[n][];
-      for (int i = 0; i < n; i++) {
-        result[i] = java.util.Arrays.copyOfRange(flat, i * per, (i + 1) * per);
-      }
-      return result;
+      return Batch.perSample(trainer.evaluate(new NDList(inputs(step, batch))).head().toFloatArray(), batch.size());
     }
   }
 

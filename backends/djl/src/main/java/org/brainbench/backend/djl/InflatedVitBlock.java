@@ -22,7 +22,7 @@ import org.brainbench.tasks.TaskType;
  * The inflated ViT on DJL for classify, regress and segment ({@link InflatedVitSpec} describes the
  * architecture and the UNETR-style decoder).
  */
-public final class InflatedVitBlock extends AbstractBlock {
+public final class InflatedVitBlock extends AbstractBlock implements Embeds {
   /** Registers this model with the DJL backend. */
   public static final class Builder implements DjlModelBuilder<InflatedVitSpec> {
     @Override
@@ -87,14 +87,24 @@ public final class InflatedVitBlock extends AbstractBlock {
   }
 
   @Override
+  public NDArray embedding(ParameterStore ps, NDArray x) {
+    NDList hidden = trunk.forward(ps, new NDList(VitTrunk.tokens(patchEmbed.forward(ps, new NDList(x), false).singletonOrThrow())), false);
+    return meanPatchToken(hidden.get(hidden.size() - 1));
+  }
+
+  /** The mean of the patch tokens, not [CLS] (see InflatedVitSpec): the classify and regress heads' input. */
+  private static NDArray meanPatchToken(NDArray last) {
+    return last.get(":, 1:, :").mean(new int[] {1});
+  }
+
+  @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray tokens = VitTrunk.tokens(patchEmbed.forward(ps, inputs, training).singletonOrThrow());
     NDList hidden = trunk.forward(ps, new NDList(tokens), training);
     NDArray last = hidden.get(hidden.size() - 1);
     if (head.type() != TaskType.SEGMENT) {
-      // mean of the patch tokens, not [CLS] (see InflatedVitSpec)
-      return out.forward(ps, new NDList(last.get(":, 1:, :").mean(new int[] {1})), training);
+      return out.forward(ps, new NDList(meanPatchToken(last)), training);
     }
     int n = spec.levels();
     NDArray y = grid(last, x);

@@ -30,7 +30,7 @@ import org.brainbench.tasks.TaskType;
  * log-probabilities (B, K, D, H, W), or for pre-training {predictions (B, T, E), targets (B, T, E),
  * mask (B, T), embedding spread (scalar)}.
  */
-public final class MedicalTransformerBlock extends AbstractBlock implements EmaModel {
+public final class MedicalTransformerBlock extends AbstractBlock implements EmaModel, Embeds {
   /** Registers this model with the DJL backend. */
   public static final class Builder implements DjlModelBuilder<MedicalTransformerSpec> {
     @Override
@@ -133,6 +133,27 @@ public final class MedicalTransformerBlock extends AbstractBlock implements EmaM
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    Encoded e = encode(ps, inputs, training);
+    return switch (head.type()) {
+      case CLASSIFY, REGRESS -> out.forward(ps, new NDList(e.seq().get(":, 0, :")), training);
+      case SEGMENT -> new NDList(segment(ps, e.seq(), e.features(), e.b(), training));
+      case PRETRAIN -> pretrainOutputs(ps, inputs.singletonOrThrow(), e.seq(), e.embeddings(), e.mask(), e.b(), training);
+    };
+  }
+
+  /** The [CLS] token after the final norm: the classify and regress heads' input. */
+  @Override
+  public NDArray embedding(ParameterStore ps, NDArray x) {
+    return encode(ps, new NDList(x), false).seq().get(":, 0, :");
+  }
+
+  /**
+   * The sequence after the Transformer (B, 1 + T, E) with what the heads need besides: the slice
+   * embeddings, the encoders' features (segmentation) and the pre-training mask.
+   */
+  private record Encoded(NDArray seq, List<NDArray> embeddings, List<NDList> features, NDArray mask, long b) {}
+
+  private Encoded encode(ParameterStore ps, NDList inputs, boolean training) {
     NDArray x = inputs.singletonOrThrow();
     long b = x.getShape().get(0);
     List<NDArray> embeddings = new ArrayList<>();
@@ -157,11 +178,7 @@ public final class MedicalTransformerBlock extends AbstractBlock implements EmaM
       seq = block.forward(ps, new NDList(seq), training).singletonOrThrow();
     }
     seq = norm.forward(ps, new NDList(seq), training).singletonOrThrow();
-    return switch (head.type()) {
-      case CLASSIFY, REGRESS -> out.forward(ps, new NDList(seq.get(":, 0, :")), training);
-      case SEGMENT -> new NDList(segment(ps, seq, features, b, training));
-      case PRETRAIN -> pretrainOutputs(ps, x, seq, embeddings, mask, b, training);
-    };
+    return new Encoded(seq, embeddings, features, mask, b);
   }
 
   /** View and slice-position embeddings for the tokens of all views, (1, T, E). */

@@ -35,7 +35,7 @@ import org.brainbench.tasks.TaskType;
  * curve (triplet). Outputs: logits or the standardised value (B, K); for pre-training {loss (scalar),
  * encoding spread (scalar)}; {@link #probes} gives the intermediate tensors a reference compares.
  */
-public final class MedicalTransformerJun2021Block extends AbstractBlock implements TakesDraws {
+public final class MedicalTransformerJun2021Block extends AbstractBlock implements TakesDraws, Embeds {
   /** Registers this model with the DJL backend. */
   public static final class Builder implements DjlModelBuilder<MedicalTransformerJun2021Spec> {
     @Override
@@ -141,14 +141,23 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
       }
       return new NDList(loss, spread(encodings));
     }
+    return Linear.linear(features(ps, x, training), value(ps, headWeight, x, training), value(ps, headBias, x, training));
+  }
+
+  @Override
+  public NDArray embedding(ParameterStore ps, NDArray x) {
+    return features(ps, x, false);
+  }
+
+  /** Each view's Transformer outputs averaged over its slices, views concatenated: the head's input (B, views x d). */
+  private NDArray features(ParameterStore ps, NDArray x, boolean training) {
     List<NDArray> pooled = new ArrayList<>();
     for (View v : views) {
       NDArray encoding = encoders.get(0).forward(ps, viewTensor(x, v), training); // (B, d, S)
       NDArray hidden = transformer.forward(ps, encoding.transpose(0, 2, 1), v, training); // (B, S, d)
       pooled.add(hidden.mean(new int[] {1}));
     }
-    NDArray features = pooled.size() == 1 ? pooled.get(0) : NDArrays.concat(new NDList(pooled.toArray(NDArray[]::new)), 1);
-    return Linear.linear(features, value(ps, headWeight, x, training), value(ps, headBias, x, training));
+    return pooled.size() == 1 ? pooled.get(0) : NDArrays.concat(new NDList(pooled.toArray(NDArray[]::new)), 1);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.brainbench.api.model.View;
 import org.brainbench.tasks.TaskType;
 
 /** The 2D-slice CNN on DJL ({@link SliceCnnSpec} describes it). */
-public final class SliceCnnBlock extends AbstractBlock {
+public final class SliceCnnBlock extends AbstractBlock implements Embeds {
   /** Registers this model with the DJL backend. */
   public static final class Builder implements DjlModelBuilder<SliceCnnSpec> {
     @Override
@@ -107,6 +107,16 @@ public final class SliceCnnBlock extends AbstractBlock {
       NDArray logits = decoderHead.forward(ps, new NDList(y), training).singletonOrThrow();
       return new NDList(SliceOps.fromSlices(logits, view, b));
     }
+    return out.forward(ps, new NDList(pooled(ps, inputs, features, b, training)), training);
+  }
+
+  @Override
+  public NDArray embedding(ParameterStore ps, NDArray x) {
+    return pooled(ps, new NDList(x), encoder.forward(ps, new NDList(SliceOps.toSlices(x, view)), false), x.getShape().get(0), false);
+  }
+
+  /** The slices' embeddings aggregated over the slices: the head's input (B, E). */
+  private NDArray pooled(ParameterStore ps, NDList inputs, NDList features, long b, boolean training) {
     NDArray last = features.get(features.size() - 1);
     NDArray e = embed.forward(ps, new NDList(last), training).singletonOrThrow().mean(new int[] {3}).mean(new int[] {2});
     NDArray h = e.reshape(b, -1, spec.embedding()); // (B, S, E)
@@ -122,7 +132,7 @@ public final class SliceCnnBlock extends AbstractBlock {
       }
       case MEAN -> h.mean(new int[] {1});
     };
-    return out.forward(ps, new NDList(pooled), training);
+    return pooled;
   }
 
   @Override

@@ -57,6 +57,7 @@ public final class Cnn3dGraph implements ModelGraph {
     }
     x = x.mean(2, 3, 4);
     x = l.dropout(x, spec.dropout(), in);
+    l.embedding(x);
     return l.linear("head", x, in, head.outputs(), Init.HE);
   }
 

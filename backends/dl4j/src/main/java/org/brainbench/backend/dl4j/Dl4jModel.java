@@ -39,6 +39,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   static final String WEIGHTS_FILE = "weights.safetensors";
   private static final String INPUT = "input";
   private static final String OUTPUT = "output";
+  /** The probe every classify and regress graph records: the head's input. */
+  static final String EMBEDDING = "embedding";
   private static final String LOSS_TRAIN = "loss_train";
   private static final String LOSS_EVAL = "loss_eval";
   private static final String MASK = "mask";
@@ -285,6 +287,23 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
         }
       });
       return out;
+    } finally {
+      closeAll(feed.values());
+      closeAll(computed.values());
+    }
+  }
+
+  /** The graph's {@code embedding} probe (the head's input, recorded by every classify and regress graph), per sample. */
+  @Override
+  public float[][] embeddings(Batch batch) {
+    if (head.type() != TaskType.CLASSIFY && head.type() != TaskType.REGRESS || !graph.probes().containsKey(EMBEDDING)) {
+      throw new UnsupportedOperationException(spec.id() + " " + head + " has no embedding: build it with a classify or regress head");
+    }
+    pinThreads();
+    Map<String, INDArray> feed = feed(batch);
+    Map<String, INDArray> computed = sd.output(feed, graph.probes().get(EMBEDDING));
+    try (INDArray copy = computed.get(graph.probes().get(EMBEDDING)).dup('c')) {
+      return Batch.perSample(copy.data().asFloat(), batch.size());
     } finally {
       closeAll(feed.values());
       closeAll(computed.values());

@@ -74,7 +74,9 @@ public final class InflatedVitGraph implements ModelGraph {
     SDVariable last = hidden.get(hidden.size() - 1);
     if (head.type() != TaskType.SEGMENT) {
       // mean of the patch tokens, not [CLS] (see InflatedVitSpec)
-      return l.linear("head", patchTokens(last, t).mean(1), dim, head.outputs(), Init.TRUNC_NORMAL);
+      SDVariable pooled = patchTokens(last, t).mean(1);
+      l.embedding(pooled);
+      return l.linear("head", pooled, dim, head.outputs(), Init.TRUNC_NORMAL);
     }
     int n = spec.levels();
     long f = spec.decoderChannels();

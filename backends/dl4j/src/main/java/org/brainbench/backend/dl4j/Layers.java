@@ -198,6 +198,13 @@ final class Layers {
   }
 
   /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in. */
+  /** Records the head's input of the inference branch as the model's embedding (see {@code Model.embeddings}). */
+  void embedding(SDVariable headInput) {
+    if (!training) {
+      graph.probe(Dl4jModel.EMBEDDING, headInput);
+    }
+  }
+
   SDVariable linear(String prefix, SDVariable x, long in, long out, Init init) {
     SDVariable w = parameter(prefix + ".weight", init, in, out, in);
     SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);

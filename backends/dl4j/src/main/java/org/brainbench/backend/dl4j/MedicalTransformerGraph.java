@@ -120,6 +120,7 @@ public final class MedicalTransformerGraph implements ModelGraph {
       return segment(l, seq, encoded);
     }
     SDVariable cls = seq.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()).reshape(-1, embed);
+    l.embedding(cls);
     return l.linear("head", cls, embed, head.outputs(), Init.TRUNC_NORMAL);
   }
 

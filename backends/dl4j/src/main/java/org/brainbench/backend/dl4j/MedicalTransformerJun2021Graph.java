@@ -159,6 +159,7 @@ public final class MedicalTransformerJun2021Graph implements ModelGraph {
       pooled.add(hidden.mean(1));
     }
     SDVariable features = pooled.size() == 1 ? pooled.get(0) : l.sd.concat(1, pooled.toArray(SDVariable[]::new));
+    l.embedding(features);
     return l.linear("head", features, views.size() * d, head.outputs(), Init.NORMAL_SMALL);
   }
 

@@ -73,6 +73,7 @@ public final class SliceCnnGraph implements ModelGraph {
       }
       case MEAN -> h.mean(1);
     };
+    l.embedding(pooled);
     return l.linear("head", pooled, e, head.outputs(), Init.HE);
   }
 

@@ -50,6 +50,16 @@ public record Batch(int size, TaskHead head, float[] images, int[] classes, floa
     }
   }
 
+  /** A batch's values flattened sample after sample, split into one row per sample. */
+  public static float[][] perSample(float[] flat, int samples) {
+    int per = flat.length / samples;
+    float[][] out = new float[samples][];
+    for (int i = 0; i < samples; i++) {
+      out[i] = Arrays.copyOfRange(flat, i * per, (i + 1) * per);
+    }
+    return out;
+  }
+
   /** A batch without targets, for prediction. */
   public static Batch inputs(int size, TaskHead head, float[] images) {
     return new Batch(size, head, images, null, null, null);

@@ -70,6 +70,15 @@ public interface Model extends AutoCloseable {
   }
 
   /**
+   * The input of the task head for each sample, in inference mode: a classify or regress model's
+   * embedding of a scan (what a linear probe fits and {@code embed} writes). A model with another
+   * head has none.
+   */
+  default float[][] embeddings(Batch batch) {
+    throw new UnsupportedOperationException(spec().id() + " has no embedding on this backend");
+  }
+
+  /**
    * The loss on a batch in inference mode, without updating anything (for a pre-training stage's
    * validation; for pretrain batches the masking is drawn from the engine's seeded generator).
    */

@@ -55,12 +55,14 @@ public record MedicalTransformerJun2021Spec(
         min = 0, max = 16) int poolWindow,
     @Param(value = "base and length of the sinusoidal slice-position table; 0: the largest view's slice count (the authors' max_slicelen)",
         defaultValue = "0", min = 0) int positionBase,
-    @Param(value = "margin of the triplet loss", defaultValue = "1.0", min = 0, minOpen = true) double tripletMargin) implements ModelSpec {
+    @Param(value = "margin of the triplet loss", defaultValue = "1.0", min = 0, minOpen = true) double tripletMargin,
+    @Param(value = "safetensors saved by the authors' code (their state-dict names: Multiview_MEP's encoding.* and TF.*, or stage 1's three encoders; a DataParallel module. prefix is dropped) to start from",
+        defaultValue = "\"\"", file = true) String weights) implements ModelSpec {
   public static final String ID = "medical-transformer";
 
   public MedicalTransformerJun2021Spec {
     ParamSchema.check(MedicalTransformerJun2021Spec.class, views, width, embedDim, depth, heads, headDim, ffn, dropout, maskRatio, poolWindow,
-        positionBase, tripletMargin);
+        positionBase, tripletMargin, weights);
     if (views.stream().distinct().count() != views.size()) {
       throw new IllegalArgumentException("views repeat: " + views);
     }
@@ -73,13 +75,44 @@ public record MedicalTransformerJun2021Spec(
 
   /** Small configurations for tests and parity: three views with a whole-plane pool, and one view with a 1×1 window. */
   public static List<MedicalTransformerJun2021Spec> examples() {
-    return List.of(new MedicalTransformerJun2021Spec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), 4, 16, 1, 2, 8, 32, 0.0, 0.25, 0, 0, 1.0),
-        new MedicalTransformerJun2021Spec(List.of(View.AXIAL), 4, 8, 2, 2, 4, 16, 0.1, 0.25, 1, 40, 0.5));
+    return List.of(new MedicalTransformerJun2021Spec(List.of(View.SAGITTAL, View.CORONAL, View.AXIAL), 4, 16, 1, 2, 8, 32, 0.0, 0.25, 0, 0, 1.0, ""),
+        new MedicalTransformerJun2021Spec(List.of(View.AXIAL), 4, 8, 2, 2, 4, 16, 0.1, 0.25, 1, 40, 0.5, ""));
   }
 
   @Override
   public String id() {
     return ID;
+  }
+
+  @Override
+  public org.brainbench.api.weights.WeightsFile weightsFile() {
+    return weights.isEmpty() ? null : new org.brainbench.api.weights.WeightsFile("authors", weights);
+  }
+
+  /**
+   * The authors' state dict as this model names it: a {@code module.} prefix (their DataParallel
+   * checkpoints) is dropped; a downstream or masked-encoding model takes the axial encoder
+   * ({@code encoding.*}, as their stage 2 loads it) and the Transformer, so stage 1's other two
+   * encoders are left out unless the model is a triplet model, which has all three.
+   */
+  @Override
+  public List<org.brainbench.api.weights.Tensor> convertWeights(List<org.brainbench.api.weights.Tensor> tensors, TaskHead head, int inputChannels) {
+    boolean threeEncoders = head.type() == TaskType.PRETRAIN && head.objectiveOf(this) == Objective.TRIPLET;
+    List<org.brainbench.api.weights.Tensor> out = new java.util.ArrayList<>();
+    for (org.brainbench.api.weights.Tensor t : tensors) {
+      String name = t.name().startsWith("module.") ? t.name().substring("module.".length()) : t.name();
+      if (!threeEncoders && (name.startsWith("encoding_sag.") || name.startsWith("encoding_cor."))) {
+        continue;
+      }
+      out.add(new org.brainbench.api.weights.Tensor(name, t.shape(), t.data()));
+    }
+    return out;
+  }
+
+  /** The authors' checkpoint covers everything but the task head (and, for a triplet model, the Transformer it lacks). */
+  @Override
+  public boolean weightsCover(String parameter) {
+    return !isHead(parameter);
   }
 
   @Override

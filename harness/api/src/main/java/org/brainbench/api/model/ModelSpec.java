@@ -86,6 +86,15 @@ public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, Medical
     return tensors;
   }
 
+  /**
+   * Whether a weights file this spec names ({@link #weightsFile()}) must hold this parameter: a
+   * parameter it covers but lacks is a mismatch. By default none (files such as timm's or
+   * torchvision's fill what they have).
+   */
+  default boolean weightsCover(String parameter) {
+    return false;
+  }
+
   /** Tensors a pre-training stage of this model saved, converted for this head; as they are by default. */
   default java.util.List<org.brainbench.api.weights.Tensor> fromStage(java.util.List<org.brainbench.api.weights.Tensor> tensors, TaskHead head) {
     return tensors;
@@ -96,7 +105,7 @@ public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, Medical
     return switch (mode) {
       case FULL -> name -> false;
       case FROZEN_ENCODER -> this::isEncoder;
-      case HEAD_ONLY -> name -> !isHead(name);
+      case HEAD_ONLY, LINEAR_PROBE -> name -> !isHead(name); // a probe's fitted head has the head's parameters
     };
   }
 }

@@ -51,6 +51,10 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Suite suite = SuiteReader.read(suiteFile);
     List<Cell> cells = cells(suite, backend, only);
+    List<String> weights = org.brainbench.harness.run.WeightsPreflight.problems(suite, cells);
+    if (!weights.isEmpty()) {
+      throw new UserInputException(suiteFile + ": weights files that do not fit (" + weights.size() + "):\n  " + String.join("\n  ", weights));
+    }
     Path folder = out != null ? out : Path.of("results", suite.name());
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();

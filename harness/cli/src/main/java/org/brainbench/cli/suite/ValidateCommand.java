@@ -41,6 +41,10 @@ public final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     Suite suite = SuiteReader.read(suiteFile);
     List<Cell> cells = RunCommand.cells(suite, null, null);
+    List<String> weights = org.brainbench.harness.run.WeightsPreflight.problems(suite, cells);
+    if (!weights.isEmpty()) {
+      throw new UserInputException(suiteFile + ": weights files that do not fit (" + weights.size() + "):\n  " + String.join("\n  ", weights));
+    }
     var out = spec.commandLine().getOut();
     out.printf("%s: valid suite \"%s\": %d task(s), %d model(s), backends %s, %d cell(s)%n", suiteFile, suite.name(),
         suite.tasks().size(), suite.models().size(), suite.backends(), cells.size());

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
+import org.brainbench.api.model.FineTune;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.harness.result.Environment;
@@ -115,7 +116,8 @@ final class CellRunner {
       BackendInfo info = backend.info();
       TaskEntry task = cell.task();
       Cell trained = cell; // the cell, with the training settings its tuning chose
-      if (tuner != null) {
+      boolean probe = cell.model().fineTune() == FineTune.LINEAR_PROBE; // fits a linear head; nothing to tune
+      if (tuner != null && !probe) {
         row.tuning = tuner.tune(cell, data, backend, stageWeights);
         trained = Tuner.apply(cell, row.tuning.chosen());
       }
@@ -140,12 +142,20 @@ final class CellRunner {
         row.provenance = row.provenance.withThreads(model.threads());
         model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
         params = model.parameterCount();
-        TrainingLoop.Validator validator = validation.isEmpty() ? null
-            : TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), trained.training().batchSize());
-        EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(),
-            resumeKey(configHash(cell, head), data, split, stageWeights), resume);
-        result = TrainingLoop.run(new TrainingLoop.Plan(model, trained.training(), train, validator, targets, data.grid(), cell.seed()),
-            TrainingLoop.standard(validator, checkpoint, progress));
+        if (probe) {
+          long probeStart = System.nanoTime();
+          LinearProbe.Fit fit = LinearProbe.fit(cell, prepared, model, data.grid());
+          model.importWeights(fit.head().tensors(), false);
+          row.tuning = fit.search();
+          result = new TrainingLoop.Result(List.of(), 0, (System.nanoTime() - probeStart) / 1e9, 0, train.size(), 0);
+        } else {
+          TrainingLoop.Validator validator = validation.isEmpty() ? null
+              : TrainingLoop.forTask(task, validation, targets, data.grid(), cell.seed(), trained.training().batchSize());
+          EpochCheckpoint checkpoint = new EpochCheckpoint(EpochCheckpoint.forCell(out, cell.id()).getParent(),
+              resumeKey(configHash(cell, head), data, split, stageWeights), resume);
+          result = TrainingLoop.run(new TrainingLoop.Plan(model, trained.training(), train, validator, targets, data.grid(), cell.seed()),
+              TrainingLoop.standard(validator, checkpoint, progress));
+        }
         long evalStart = System.nanoTime();
         List<float[]> outputs = Predictions.predict(model, test, trained.training().batchSize());
         scores = Predictions.score(task, test, outputs, targets, data.grid(), cell.seed());

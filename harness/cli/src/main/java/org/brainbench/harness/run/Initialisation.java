@@ -63,7 +63,7 @@ final class Initialisation {
    * tumour task): a convolution weight [out, cin, k...] whose only mismatch is cin is adapted to
    * the model's channels with timm's rule (summed, repeated, scaled), and the row says so.
    */
-  private static List<Tensor> adaptInputChannels(List<Tensor> weights, Model model, List<String> adapted) {
+  static List<Tensor> adaptInputChannels(List<Tensor> weights, Model model, List<String> adapted) {
     java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
     model.parameters().forEach(p -> shapes.put(p.name(), p.shape()));
     List<Tensor> out = new ArrayList<>();
@@ -87,7 +87,7 @@ final class Initialisation {
    * Slice-position tables ({@code pos_embed.<view>}, [S, E]) pre-trained on another number of
    * slices are resampled linearly (half-slice centres) to the model's count.
    */
-  private static List<Tensor> resizeSlicePositions(List<Tensor> weights, Model model, List<String> resized) {
+  static List<Tensor> resizeSlicePositions(List<Tensor> weights, Model model, List<String> resized) {
     java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
     model.parameters().forEach(p -> shapes.put(p.name(), p.shape()));
     List<Tensor> out = new ArrayList<>();

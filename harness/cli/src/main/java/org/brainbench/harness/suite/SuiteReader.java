@@ -493,7 +493,7 @@ public final class SuiteReader {
       TrainingPatch training = TrainingSettings.read(m.get("training"));
       String stage = initStage(m.get("init"), " (weights files are model params: imagenetWeights, weights)");
       // without a finetune key the model's own default applies (jun2021: the encoder stays frozen)
-      String ft = m.get("finetune").choice(spec == null ? "full" : spec.defaultFineTune().id(), List.of("full", "frozen-encoder", "head-only"));
+      String ft = m.get("finetune").choice(spec == null ? "full" : spec.defaultFineTune().id(), List.of("full", "frozen-encoder", "head-only", "linear-probe"));
       if (spec != null && ft != null) {
         out.add(new ModelEntry(name, id, spec, training, stage, FineTune.fromId(ft)));
       }
@@ -844,6 +844,9 @@ public final class SuiteReader {
     }
     for (Cell cell : CellMatrix.expand(suite, problems)) {
       String problem = cell.model().spec().incompatibility(CellMatrix.head(cell.task(), cell.model(), null));
+      if (problem == null && cell.model().fineTune() == FineTune.LINEAR_PROBE && cell.task().type() == TaskType.SEGMENT) {
+        problem = "linear-probe fits a classifier or regressor on the embeddings; exclude it from segment tasks";
+      }
       if (problem != null) {
         problems.add("tasks[" + suite.tasks().indexOf(cell.task()) + "]/models[" + suite.models().indexOf(cell.model()) + "]: " + cell.model().name() + ": " + problem);
         return;
