@@ -2,6 +2,7 @@ package org.brainbench.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.brainbench.tck.Fixtures.cube;
 import static org.brainbench.tck.Fixtures.weight;
 
@@ -178,24 +179,43 @@ public abstract class BackendContract {
     }
   }
 
-  /** The embedding is exactly what the head reads: the outputs are head.weight x embedding + head.bias. */
+  /**
+   * The embedding is exactly what the head reads: the outputs are head weight x embedding + bias
+   * (for soft-bin regression, the bin centres' expectation under the softmax of those logits).
+   */
   private static void assertEmbeddingIsTheHeadsInput(Model m, Batch batch, String name) {
     float[][] e = m.embeddings(batch);
     float[][] out = m.outputs(batch);
-    Map<String, Tensor> w = new LinkedHashMap<>();
-    m.exportWeights().forEach(t -> w.put(t.name(), t));
-    Tensor weight = w.get("head.weight");
-    Tensor bias = w.get("head.bias");
+    ModelSpec spec = m.spec();
+    // the output layer: head.weight, or the one head weight of a model with the authors' names (SFCN's classifier.conv_6)
+    Tensor weight = m.exportWeights().stream().filter(t -> t.name().equals("head.weight")).findFirst()
+        .orElseGet(() -> m.exportWeights().stream().filter(t -> spec.isHead(t.name()) && t.name().endsWith(".weight")).findFirst().orElseThrow());
+    Tensor bias = m.exportWeights().stream().filter(t -> t.name().equals(weight.name().replace(".weight", ".bias"))).findFirst().orElseThrow();
     int k = (int) weight.shape()[0];
-    int f = (int) weight.shape()[1];
+    int f = (int) (weight.size() / k);
+    var bins = m.head().type() == TaskType.REGRESS ? spec.regressionBins() : null;
     for (int i = 0; i < batch.size(); i++) {
       assertThat(e[i]).as("%s embedding width", name).hasSize(f);
+      double[] z = new double[k];
       for (int o = 0; o < k; o++) {
-        double sum = bias.data()[o];
+        z[o] = bias.data()[o];
         for (int j = 0; j < f; j++) {
-          sum += weight.data()[o * f + j] * e[i][j];
+          z[o] += weight.data()[o * f + j] * e[i][j];
         }
-        assertThat(out[i][o]).as("%s output %d of sample %d from its embedding", name, o, i).isCloseTo((float) sum, org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      if (bins == null) {
+        for (int o = 0; o < k; o++) {
+          assertThat(out[i][o]).as("%s output %d of sample %d from its embedding", name, o, i).isCloseTo((float) z[o], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+      } else {
+        double max = java.util.Arrays.stream(z).max().orElse(0);
+        double norm = 0;
+        double expected = 0;
+        for (int o = 0; o < k; o++) {
+          norm += Math.exp(z[o] - max);
+          expected += Math.exp(z[o] - max) * bins.centres()[o];
+        }
+        assertThat(out[i][0]).as("%s expected value of sample %d from its embedding", name, i).isCloseTo((float) (expected / norm), org.assertj.core.data.Offset.offset(1e-3f));
       }
     }
   }
@@ -591,6 +611,68 @@ public abstract class BackendContract {
   }
 
   /** Every value within {@code tolerance} of the reference's, relative to the reference's largest magnitude. */
+  static Stream<String> sfcnCases() {
+    return AuthorsFixture.cases("sfcn-");
+  }
+
+  /**
+   * SFCN (cnn3d, protocol peng2021) computes the authors' function: their state dict loads by name,
+   * the parameter count is their class's, and the outputs and losses equal their code's on the
+   * fixtures (tools/authors-reference/sfcn.py): the brain-age model's expected age and KL loss
+   * against Gaussian soft labels, the sex model's log-probabilities and NLL.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sfcnCases")
+  void reproducesTheAuthorsSfcn(String name) {
+    AuthorsFixture f = AuthorsFixture.load(name);
+    JsonNode hp = f.config().path("hyperparameters");
+    List<Integer> channels = new ArrayList<>();
+    hp.path("channel_number").forEach(n -> channels.add(n.asInt()));
+    Tensor images = f.inputs().get("images");
+    long[] s = images.shape();
+    int batch = (int) s[0];
+    int[] grid = {(int) s[2], (int) s[3], (int) s[4]};
+    boolean age = name.contains("brainage");
+    var spec = new org.brainbench.api.model.Cnn3dPeng2021Spec(channels, hp.path("dropout_p").asDouble(), age ? List.of(42.0, 82.0) : List.of(), 1.0, 1.0,
+        "");
+    TaskHead head = age ? TaskHead.regress(1, grid) : TaskHead.classify(1, grid, hp.path("output_dim").asInt());
+    try (Model m = build(spec, head, 1)) {
+      m.importWeights(spec.convertWeights(f.weights(), head, 1)); // strict: their state dict is the whole model
+      assertThat(m.parameterCount().total()).isEqualTo(f.config().path("paramCount").asLong()).isEqualTo(spec.parameterCount(head));
+      Batch in = Batch.inputs(batch, head, images.data());
+      assertThat(m.embeddings(in)[0]).as("the pooled features").hasSize(channels.get(channels.size() - 1));
+      if (age) {
+        float[] ages = f.inputs().get("ages").data();
+        float[][] out = m.outputs(in);
+        for (int i = 0; i < batch; i++) {
+          assertThat(out[i][0]).as("%s expected age of scan %d", name, i).isCloseTo(f.output("expected_age").data()[i], org.assertj.core.data.Offset.offset(1e-3f));
+        }
+        float loss = m.evaluateLoss(new Batch(batch, head, images.data(), null, ages, null));
+        assertThat(loss).as(name + " KL").isCloseTo(f.output("kl_loss").data()[0], org.assertj.core.data.Percentage.withPercentage(0.01));
+      } else {
+        float[][] logits = m.outputs(in);
+        float[] logProbs = f.output("log_probs").data();
+        int k = head.outputs();
+        for (int i = 0; i < batch; i++) {
+          double max = Math.max(logits[i][0], logits[i][1]);
+          double norm = 0;
+          for (float z : logits[i]) {
+            norm += Math.exp(z - max);
+          }
+          for (int c = 0; c < k; c++) {
+            assertThat(logits[i][c] - max - Math.log(norm)).as("%s log p(%d) of scan %d", name, c, i).isCloseTo(logProbs[i * k + c], within(1e-4));
+          }
+        }
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+          labels[i] = (int) f.inputs().get("labels").data()[i];
+        }
+        float loss = m.evaluateLoss(new Batch(batch, head, images.data(), labels, null, null));
+        assertThat(loss).as(name + " NLL").isCloseTo(f.output("nll_loss").data()[0], org.assertj.core.data.Percentage.withPercentage(0.01));
+      }
+    }
+  }
+
   static void close(float[] actual, Tensor expected, double tolerance, String what) {
     assertThat(actual).as(what + ": computed").isNotNull();
     float[] e = expected.data();

@@ -51,12 +51,15 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   private final Map<String, Double> diagnostics = new LinkedHashMap<>();
   private final int threads;
   private final Optimizer optimizer;
+  /** Regression as soft classification over these bins (SFCN), or null. */
+  private final org.brainbench.api.training.SoftBins bins;
 
   DjlModel(ModelSpec spec, TaskHead head, TrainingConfig training, Block block, NamedParameters names) {
     this.spec = spec;
     this.head = head;
     this.training = training;
     this.names = names;
+    this.bins = head.type() == TaskType.REGRESS ? spec.regressionBins() : null;
     // attention models: one intra-op thread, the setting measured to be reproducible (see ModelSpec)
     this.threads = spec.hasAttention() ? 1 : DjlBackend.threads();
     pinThreads();
@@ -64,7 +67,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     model.setBlock(block);
     names.applyInitializers(block);
     this.optimizer = optimizer(training);
-    DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss()))
+    DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss(), bins))
         .optOptimizer(optimizer);
     trainer = model.newTrainer(config);
     int[] s = head.inputShape();
@@ -252,7 +255,8 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   public float[][] outputs(Batch batch) {
     pinThreads();
     try (NDManager step = model.getNDManager().newSubManager()) {
-      return Batch.perSample(trainer.evaluate(new NDList(inputs(step, batch))).head().toFloatArray(), batch.size());
+      NDArray out = trainer.evaluate(new NDList(inputs(step, batch))).head();
+      return Batch.perSample((bins != null ? expectation(out) : out).toFloatArray(), batch.size());
     }
   }
 
@@ -272,7 +276,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
           }
         }
         case REGRESS -> {
-          float[] v = out.reshape(-1).toFloatArray();
+          float[] v = (bins != null ? expectation(out) : out).reshape(-1).toFloatArray();
           for (int i = 0; i < n; i++) {
             result[i] = new float[] {v[i]};
           }
@@ -290,6 +294,12 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     }
   }
 
+  /** Soft-bin regression's prediction: the bin centres' expectation under the softmax of the logits, (B, 1). */
+  private NDArray expectation(NDArray logits) {
+    NDArray centres = logits.getManager().create(bins.centres(), new Shape(bins.count(), 1));
+    return logits.softmax(1).matMul(centres);
+  }
+
   private NDArray inputs(NDManager m, Batch b) {
     int[] s = head.inputShape();
     return m.create(b.images(), new Shape(b.size(), head.inputChannels(), s[0], s[1], s[2]));
@@ -298,7 +308,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
   private NDArray targets(NDManager m, Batch b) {
     return switch (head.type()) {
       case CLASSIFY -> m.create(b.classes(), new Shape(b.size()));
-      case REGRESS -> m.create(b.values(), new Shape(b.size()));
+      case REGRESS -> bins == null ? m.create(b.values(), new Shape(b.size())) : m.create(bins.labels(b.values()), new Shape(b.size(), bins.count()));
       case SEGMENT -> {
         int[] s = head.inputShape();
         yield m.create(b.voxelClasses(), new Shape(b.size(), s[0], s[1], s[2])).toType(DataType.INT32, false);

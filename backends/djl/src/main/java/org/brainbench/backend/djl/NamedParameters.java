@@ -24,12 +24,16 @@ public final class NamedParameters {
     /** He normal (fan in): convolutions and linear layers of CNNs. */
     HE,
     /** Truncated normal, sd 0.02 (timm): Transformer linear layers, tokens, position embeddings. */
-    TRUNC_NORMAL
+    TRUNC_NORMAL,
+    /** PyTorch's default for a convolution or linear layer: weight and bias uniform within 1/sqrt(fan in). */
+    TORCH_DEFAULT
   }
 
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
   private final Map<String, Parameter> buffers = new LinkedHashMap<>();
   private final Map<Parameter, Init> inits = new IdentityHashMap<>();
+  /** A bias initialised from its weight's fan in (TORCH_DEFAULT), and that weight. */
+  private final Map<Parameter, Parameter> fanInOf = new IdentityHashMap<>();
 
   void add(String name, Parameter p) {
     if (p == null) {
@@ -55,7 +59,12 @@ public final class NamedParameters {
     add(prefix + ".weight", w);
     inits.put(w, init);
     if (block.getDirectParameters().contains("bias")) {
-      add(prefix + ".bias", block.getDirectParameters().get("bias"));
+      Parameter b = block.getDirectParameters().get("bias");
+      add(prefix + ".bias", b);
+      if (init == Init.TORCH_DEFAULT) {
+        inits.put(b, init);
+        fanInOf.put(b, w);
+      }
     }
   }
 
@@ -84,6 +93,22 @@ public final class NamedParameters {
     Initializer normal = new TruncatedNormalInitializer(0.02f);
     root.setInitializer(he, p -> inits.get(p) == Init.HE);
     root.setInitializer(normal, p -> inits.get(p) == Init.TRUNC_NORMAL);
+    inits.forEach((p, init) -> {
+      if (init == Init.TORCH_DEFAULT) {
+        Parameter weight = fanInOf.getOrDefault(p, p);
+        root.setInitializer(new TorchDefault(weight), q -> q == p);
+      }
+    });
+  }
+
+  /** Uniform within 1/sqrt(fan in), the fan in read from the weight's shape when it is initialised (PyTorch's kaiming-uniform with a = sqrt 5). */
+  private record TorchDefault(Parameter weight) implements Initializer {
+    @Override
+    public ai.djl.ndarray.NDArray initialize(ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.Shape shape, ai.djl.ndarray.types.DataType dataType) {
+      ai.djl.ndarray.types.Shape w = weight.getShape() != null ? weight.getShape() : shape;
+      float bound = (float) (1 / Math.sqrt(w.size() / w.get(0)));
+      return manager.randomUniform(-bound, bound, shape, dataType);
+    }
   }
 
   Map<String, Parameter> parameters() {

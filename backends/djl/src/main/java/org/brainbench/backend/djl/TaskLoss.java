@@ -24,11 +24,14 @@ final class TaskLoss extends Loss {
 
   private final TaskHead head;
   private final RegressionLoss regression;
+  private final org.brainbench.api.training.SoftBins bins;
 
-  TaskLoss(TaskHead head, RegressionLoss regression) {
+  /** @param bins regression as soft classification (SFCN): labels (B, K) of soft labels, KL divergence; null for L1/MSE */
+  TaskLoss(TaskHead head, RegressionLoss regression, org.brainbench.api.training.SoftBins bins) {
     super("brainbench-" + head.type().id());
     this.head = head;
     this.regression = regression;
+    this.bins = bins;
   }
 
   @Override
@@ -42,6 +45,9 @@ final class TaskLoss extends Loss {
     return switch (head.type()) {
       case CLASSIFY -> crossEntropy(out, label);
       case REGRESS -> {
+        if (bins != null) {
+          yield softBinKl(out, label);
+        }
         NDArray diff = out.reshape(-1).sub(label.reshape(-1));
         yield regression == RegressionLoss.L1 ? diff.abs().mean() : diff.square().mean();
       }
@@ -57,6 +63,15 @@ final class TaskLoss extends Loss {
   private static NDArray maskedMse(NDArray prediction, NDArray target, NDArray mask) {
     NDArray perToken = prediction.sub(target).square().mean(new int[] {2});
     return perToken.mul(mask).sum().div(mask.sum().maximum(1f));
+  }
+
+  /**
+   * The authors' KL divergence of soft labels y (B, K) from the softmax of the logits, summed over
+   * bins and divided by B, with y' = y + 1e-16: sum(y' (ln y' - log softmax)) / B.
+   */
+  private static NDArray softBinKl(NDArray logits, NDArray labels) {
+    NDArray y = labels.add(org.brainbench.api.training.SoftBins.EPSILON);
+    return y.mul(y.log().sub(logits.logSoftmax(1))).sum().div((float) logits.getShape().get(0));
   }
 
   /** Mean over samples of -log softmax(logits)[label]; logits N x K, labels N. */

@@ -60,6 +60,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
   private final long maskedTokens;
   private final Map<String, String> momentumPairs;
   private final ModelGraph modelGraph;
+  /** Regression as soft classification over these bins (SFCN), or null. */
+  private final org.brainbench.api.training.SoftBins bins;
   private final double momentum;
   private final double maskRatio;
   private SplittableRandom random;
@@ -71,6 +73,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     this.head = head;
     this.training = training;
     this.threads = threads;
+    this.bins = head.type() == TaskType.REGRESS ? spec.regressionBins() : null;
     this.random = new SplittableRandom(seed);
     this.graph = new NamedGraph(new SplittableRandom(seed ^ 0x5DEECE66DL));
     this.sd = graph.sd;
@@ -88,10 +91,12 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     } else {
       maskedTokens = 0;
       SDVariable trainOut = model.forward(new Layers(graph, true), input);
-      SDVariable evalOut = sd.identity(OUTPUT, model.forward(new Layers(graph, false), input));
-      SDVariable target = TaskLosses.target(sd, head);
-      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), trainOut, target);
-      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), evalOut, target);
+      SDVariable evalRaw = model.forward(new Layers(graph, false), input);
+      // soft-bin regression (SFCN) outputs the bins' expectation; it trains on the bins' logits
+      sd.identity(OUTPUT, bins == null ? evalRaw : TaskLosses.expectation(sd, evalRaw, bins));
+      SDVariable target = TaskLosses.target(sd, head, bins);
+      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), bins, trainOut, target);
+      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), bins, evalRaw, target);
     }
     momentumPairs = model.momentumPairs(graph);
     momentum = model.momentum();
@@ -448,7 +453,7 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
         }
         yield Nd4j.create(oneHot, new long[] {n, k}, 'c');
       }
-      case REGRESS -> Nd4j.create(b.values(), new long[] {n}, 'c');
+      case REGRESS -> bins == null ? Nd4j.create(b.values(), new long[] {n}, 'c') : Nd4j.create(bins.labels(b.values()), new long[] {n, bins.count()}, 'c');
       case SEGMENT -> {
         int voxels = head.voxels();
         int[] s = head.inputShape();

@@ -61,7 +61,13 @@ final class Layers {
 
   /** 3D convolution, NCDHW, cubic kernel, zero padding {@code padding}, optional bias. */
   SDVariable conv3d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
-    SDVariable w = parameter(prefix + ".weight", Init.HE, in * kernel * kernel * kernel, out, in, kernel, kernel, kernel);
+    return conv3d(prefix, x, in, out, kernel, stride, padding, bias, Init.HE);
+  }
+
+  /** The same, the weight (and, with {@link Init#TORCH_DEFAULT}, the bias) initialised as {@code init} says. */
+  SDVariable conv3d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias, Init init) {
+    long fanIn = in * kernel * kernel * kernel;
+    SDVariable w = parameter(prefix + ".weight", init, fanIn, out, in, kernel, kernel, kernel);
     Conv3DConfig config = Conv3DConfig.builder()
         .kD(kernel).kH(kernel).kW(kernel)
         .sD(stride).sH(stride).sW(stride)
@@ -73,7 +79,7 @@ final class Layers {
         .build();
     SDVariable kdhwio = w.permute(2, 3, 4, 1, 0); // SameDiff's conv3d takes [kD, kH, kW, in, out]
     if (bias) {
-      SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);
+      SDVariable b = init == Init.TORCH_DEFAULT ? parameter(prefix + ".bias", init, fanIn, out) : parameter(prefix + ".bias", Init.ZEROS, 0, out);
       return sd.cnn().conv3d(x, kdhwio, b, config);
     }
     return sd.cnn().conv3d(x, kdhwio, config);
@@ -169,6 +175,21 @@ final class Layers {
     return max ? sd.cnn().maxPooling3d(x, config) : sd.cnn().avgPooling3d(x, config);
   }
 
+  /** Average pooling with a window of {@code k} (per axis D, H, W) and the same stride, no padding, NCDHW. */
+  SDVariable avgPool3d(SDVariable x, int[] k) {
+    // libnd4j's pooling3d applies kH to the last axis and kW to the one before it (see slicePool)
+    Pooling3DConfig config = Pooling3DConfig.builder()
+        .kD(k[0]).kH(k[2]).kW(k[1])
+        .sD(k[0]).sH(k[2]).sW(k[1])
+        .pD(0).pH(0).pW(0)
+        .dD(1).dH(1).dW(1)
+        .type(Pooling3D.Pooling3DType.AVG)
+        .isSameMode(false)
+        .isNCDHW(true)
+        .build();
+    return sd.cnn().avgPooling3d(x, config);
+  }
+
   /** Max pooling 2x2x2, stride 2, NCDHW. */
   SDVariable maxPool3d(SDVariable x, int size) {
     Pooling3DConfig config = Pooling3DConfig.builder()
@@ -197,7 +218,6 @@ final class Layers {
     return sd.cnn().maxPooling2d(x, config);
   }
 
-  /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in. */
   /** Records the head's input of the inference branch as the model's embedding (see {@code Model.embeddings}). */
   void embedding(SDVariable headInput) {
     if (!training) {
@@ -205,6 +225,7 @@ final class Layers {
     }
   }
 
+  /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in. */
   SDVariable linear(String prefix, SDVariable x, long in, long out, Init init) {
     SDVariable w = parameter(prefix + ".weight", init, in, out, in);
     SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);

@@ -32,6 +32,8 @@ final class NamedGraph {
     NORMAL_SMALL,
     /** Standard normal (PyTorch's nn.Embedding). */
     NORMAL,
+    /** Uniform within 1/sqrt(fan in): PyTorch's default for a convolution's or linear layer's weight and bias. */
+    TORCH_DEFAULT,
     ZEROS,
     ONES
   }
@@ -129,7 +131,20 @@ final class NamedGraph {
       case TRUNC_NORMAL -> gaussian(shape, 0.02, 2);
       case NORMAL_SMALL -> gaussian(shape, 0.01, Double.POSITIVE_INFINITY);
       case NORMAL -> gaussian(shape, 1, Double.POSITIVE_INFINITY);
+      case TORCH_DEFAULT -> uniform(shape, 1 / Math.sqrt(fanIn));
     };
+  }
+
+  private INDArray uniform(long[] shape, double bound) {
+    long n = 1;
+    for (long s : shape) {
+      n *= s;
+    }
+    float[] values = new float[Math.toIntExact(n)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) ((2 * init.nextDouble() - 1) * bound);
+    }
+    return Nd4j.create(values, shape, 'c');
   }
 
   private INDArray gaussian(long[] shape, double sd, double truncateAtSd) {

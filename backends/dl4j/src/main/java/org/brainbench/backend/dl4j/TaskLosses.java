@@ -2,6 +2,7 @@ package org.brainbench.backend.dl4j;
 
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.api.training.RegressionLoss;
+import org.brainbench.api.training.SoftBins;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,26 +20,37 @@ final class TaskLosses {
   private TaskLosses() {}
 
   /** The target placeholder for this head: one-hot N x K, values N, or one-hot voxels N x K x D x H x W. */
-  static SDVariable target(SameDiff sd, TaskHead head) {
+  static SDVariable target(SameDiff sd, TaskHead head, SoftBins bins) {
     int[] s = head.inputShape();
     return switch (head.type()) {
       case CLASSIFY -> sd.placeHolder("target", DataType.FLOAT, -1, head.outputs());
-      case REGRESS -> sd.placeHolder("target", DataType.FLOAT, -1);
+      case REGRESS -> bins == null ? sd.placeHolder("target", DataType.FLOAT, -1) : sd.placeHolder("target", DataType.FLOAT, -1, bins.count());
       case SEGMENT -> sd.placeHolder("target", DataType.FLOAT, -1, head.outputs(), s[0], s[1], s[2]);
       case PRETRAIN -> throw new IllegalArgumentException("pre-training has no targets");
     };
   }
 
-  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SDVariable out, SDVariable target) {
+  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SoftBins bins, SDVariable out, SDVariable target) {
     return switch (head.type()) {
       case CLASSIFY -> sd.identity(name, logSoftmax(sd, out, 1).mul(target).sum(1).neg().mean());
       case REGRESS -> {
+        if (bins != null) {
+          // the authors' KL: sum(y' (ln y' - log softmax)) / B with y' = y + 1e-16
+          SDVariable y = target.add(SoftBins.EPSILON);
+          yield sd.identity(name, y.mul(sd.math().log(y).sub(logSoftmax(sd, out, 1))).sum().div(sd.sizeAt(out, 0).castTo(DataType.FLOAT)));
+        }
         SDVariable diff = out.reshape(-1).sub(target);
         yield sd.identity(name, regression == RegressionLoss.L1 ? sd.math().abs(diff).mean() : diff.mul(diff).mean());
       }
       case SEGMENT -> sd.identity(name, segmentation(sd, head, out, target));
       case PRETRAIN -> throw new IllegalArgumentException("pre-training has its own loss");
     };
+  }
+
+  /** Soft-bin regression's prediction (N, 1): the bin centres' expectation under the softmax of the logits (N, K). */
+  static SDVariable expectation(SameDiff sd, SDVariable logits, SoftBins bins) {
+    SDVariable centres = sd.constant(Nd4j.create(bins.centres(), new long[] {bins.count(), 1}, 'c'));
+    return sd.mmul(sd.math().exp(logSoftmax(sd, logits, 1)), centres);
   }
 
   /**

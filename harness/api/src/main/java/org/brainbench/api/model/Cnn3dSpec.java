@@ -24,7 +24,8 @@ import org.brainbench.tasks.TaskType;
  * @param dropout before the final linear layer (classify, regress)
  * @param segmentationLevels encoder levels of the segmentation U-Net (>= 2)
  */
-@ModelInfo(id = Cnn3dSpec.ID, summary = "3D CNN trained from scratch (SFCN-style; a 3D U-Net from the same blocks for segmentation)")
+@ModelInfo(id = Cnn3dSpec.ID, protocol = "linear-head", defaultProtocol = true,
+    summary = "3D CNN trained from scratch (SFCN-style trunk, global average pool and a linear head; a 3D U-Net from the same blocks for segmentation)")
 public record Cnn3dSpec(
     @Param(value = "channels per conv block at full width (SFCN: 32,64,128,256,256,64)", defaultValue = "[32, 64, 128, 256, 256, 64]",
         min = 1, minItems = 2) List<Integer> channels,

@@ -10,7 +10,7 @@ package org.brainbench.api.model;
  * public static List<...> examples()} of small configurations. The {@link ModelCatalog} lists the
  * permitted records in this order; backends register one builder per record type.
  */
-public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, MedicalTransformerSpec, Cnn3dSpec, SliceCnnSpec, InflatedVitSpec {
+public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, MedicalTransformerSpec, Cnn3dSpec, Cnn3dPeng2021Spec, SliceCnnSpec, InflatedVitSpec {
   /** The model id used in suites and results ({@code cnn3d}, ...). */
   String id();
 
@@ -84,6 +84,25 @@ public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, Medical
   default java.util.List<org.brainbench.api.weights.Tensor> convertWeights(java.util.List<org.brainbench.api.weights.Tensor> tensors, TaskHead head,
       int inputChannels) {
     return tensors;
+  }
+
+  /**
+   * Regression as soft classification over these bins of the target ({@link
+   * org.brainbench.api.training.SoftBins}): the model outputs one logit per bin and predicts the
+   * expectation of the bin centres. Null (the default): one output, L1 or squared error.
+   */
+  default org.brainbench.api.training.SoftBins regressionBins() {
+    return null;
+  }
+
+  /** Whether a regression target reaches the model standardised (the default), or in its own units (years). */
+  default boolean standardisesRegressionTarget() {
+    return true;
+  }
+
+  /** This spec with whatever it derives from the training targets (e.g. age bins), given before the model is built; itself by default. */
+  default ModelSpec fittedToTargets(org.brainbench.tasks.TaskType type, double[] trainingTargets) {
+    return this;
   }
 
   /**

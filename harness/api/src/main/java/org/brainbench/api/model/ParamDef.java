@@ -23,6 +23,7 @@ public record ParamDef(String name, Type type, Object defaultValue, String descr
     BOOLEAN,
     STRING,
     INT_LIST,
+    DOUBLE_LIST,
     STRING_LIST
   }
 

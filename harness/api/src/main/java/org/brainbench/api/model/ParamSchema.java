@@ -25,6 +25,7 @@ public final class ParamSchema {
     STRING(ParamDef.Type.STRING),
     CHOICE(ParamDef.Type.STRING),
     INT_LIST(ParamDef.Type.INT_LIST),
+    DOUBLE_LIST(ParamDef.Type.DOUBLE_LIST),
     CHOICE_LIST(ParamDef.Type.STRING_LIST);
 
     final ParamDef.Type suiteType;
@@ -137,14 +138,15 @@ public final class ParamSchema {
           throw new IllegalArgumentException(c.name() + " must be " + range(p, c.kind()) + ", got " + v);
         }
       }
-      case INT_LIST, CHOICE_LIST -> {
+      case INT_LIST, DOUBLE_LIST, CHOICE_LIST -> {
         List<?> list = (List<?>) v;
         if (list == null || list.size() < p.minItems()) {
           throw new IllegalArgumentException(c.name() + " must list at least " + p.minItems() + (p.minItems() == 1 ? " value" : " values") + ", got " + list);
         }
         for (Object item : list) {
-          if (item == null || (c.kind() == Kind.INT_LIST && !inRange(p, ((Number) item).doubleValue()))) {
-            throw new IllegalArgumentException(c.name() + " must be " + (c.kind() == Kind.INT_LIST ? range(p, c.kind()) : "one of " + Choice.ids(c.choice()))
+          boolean numbers = c.kind() == Kind.INT_LIST || c.kind() == Kind.DOUBLE_LIST;
+          if (item == null || (numbers && !inRange(p, ((Number) item).doubleValue()))) {
+            throw new IllegalArgumentException(c.name() + " must be " + (numbers ? range(p, c.kind()) : "one of " + Choice.ids(c.choice()))
                 + ", got " + list);
           }
         }
@@ -168,7 +170,7 @@ public final class ParamSchema {
 
   /** {@code (0, 8]}, {@code >= 1}, {@code < 1}, or "" when unbounded. */
   private static String range(Param p, Kind kind) {
-    if (kind != Kind.INT && kind != Kind.DOUBLE && kind != Kind.INT_LIST) {
+    if (kind != Kind.INT && kind != Kind.DOUBLE && kind != Kind.INT_LIST && kind != Kind.DOUBLE_LIST) {
       return "";
     }
     boolean low = p.min() != Double.NEGATIVE_INFINITY;
@@ -220,6 +222,9 @@ public final class ParamSchema {
       if (e == Integer.class) {
         return new Component(rc.getName(), p, Kind.INT_LIST, null);
       }
+      if (e == Double.class) {
+        return new Component(rc.getName(), p, Kind.DOUBLE_LIST, null);
+      }
       if (e.isEnum() && Choice.class.isAssignableFrom(e)) {
         return new Component(rc.getName(), p, Kind.CHOICE_LIST, e);
       }
@@ -236,7 +241,7 @@ public final class ParamSchema {
         case BOOLEAN -> Boolean.parseBoolean(text);
         case STRING -> text.equals("\"\"") ? "" : text;
         case CHOICE -> convert(c, text);
-        case INT_LIST, CHOICE_LIST -> convert(c, items(text));
+        case INT_LIST, DOUBLE_LIST, CHOICE_LIST -> convert(c, items(text));
       };
     } catch (RuntimeException e) {
       throw new IllegalStateException(type.getSimpleName() + "." + c.name() + ": bad default \"" + text + "\": " + e.getMessage(), e);
@@ -264,6 +269,7 @@ public final class ParamSchema {
       case STRING -> v.toString();
       case CHOICE -> choice(c, v);
       case INT_LIST -> ((List<?>) v).stream().map(x -> x instanceof Number n ? n.intValue() : Integer.parseInt(x.toString())).toList();
+      case DOUBLE_LIST -> ((List<?>) v).stream().map(x -> x instanceof Number n ? n.doubleValue() : Double.parseDouble(x.toString())).toList();
       case CHOICE_LIST -> {
         List<Object> out = new ArrayList<>();
         for (Object x : (List<?>) v) {

@@ -14,6 +14,7 @@ import org.brainbench.api.backend.Backend;
 import org.brainbench.api.backend.BackendInfo;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.model.FineTune;
+import org.brainbench.api.model.ModelSpec;
 import org.brainbench.api.model.ParameterCount;
 import org.brainbench.api.model.TaskHead;
 import org.brainbench.harness.result.Environment;
@@ -74,7 +75,7 @@ final class CellRunner {
    * fraction), the partitions' samples, the targets fitted on the training samples and the head on
    * the data's grid.
    */
-  record Prepared(Split split, List<Sample> train, List<Sample> validation, List<Sample> test, Targets targets, TaskHead head) {}
+  record Prepared(Split split, List<Sample> train, List<Sample> validation, List<Sample> test, Targets targets, TaskHead head, ModelSpec spec) {}
 
   static Prepared prepare(Cell cell, TaskData data) {
     TaskEntry task = cell.task();
@@ -90,7 +91,11 @@ final class CellRunner {
     }
     TaskHead head = CellMatrix.head(task, cell.model(), data.channels());
     int[] g = {data.grid().nz(), data.grid().ny(), data.grid().nx()};
-    return new Prepared(split, train, validation, test, Targets.fit(task, train), new TaskHead(head.type(), head.inputChannels(), g, head.outputs()));
+    // what the model derives from the training targets (SFCN's age bins) is fixed before it is built
+    ModelSpec spec = task.type() == org.brainbench.tasks.TaskType.REGRESS ? cell.model().spec().fittedToTargets(task.type(), Targets.ages(train))
+        : cell.model().spec();
+    return new Prepared(split, train, validation, test, Targets.fit(task, train, spec.standardisesRegressionTarget()),
+        new TaskHead(head.type(), head.inputChannels(), g, head.outputs()), spec);
   }
 
   /**
@@ -98,7 +103,7 @@ final class CellRunner {
    * freezes what its fine-tuning mode freezes, and hands it to {@code use}; closes it after.
    */
   static <T> T withModel(Cell cell, Prepared p, TaskData data, Backend backend, Path stageWeights, java.util.function.BiFunction<Model, InitReport, T> use) {
-    try (Model model = backend.newModel(cell.model().spec(), p.head(), cell.training(), cell.seed())) {
+    try (Model model = backend.newModel(p.spec(), p.head(), cell.training(), cell.seed())) {
       InitReport init = Initialisation.apply(model, cell.model(), stageWeights, data.channels());
       model.setFrozen(cell.model().spec().frozenBy(cell.model().fineTune()));
       return use.apply(model, init);
@@ -136,7 +141,7 @@ final class CellRunner {
       ParameterCount params;
       double evalSeconds;
       int stepsPerEpoch = TrainingLoop.steps(train.size(), trained.training().batchSize());
-      try (Model model = backend.newModel(cell.model().spec(), head, trained.training(), cell.seed());
+      try (Model model = backend.newModel(prepared.spec(), head, trained.training(), cell.seed());
           Progress progress = Progress.start("  train " + cell.id(), (long) stepsPerEpoch * trained.training().epochs())) {
         row.init = Initialisation.apply(model, cell.model(), stageWeights, data.channels());
         row.provenance = row.provenance.withThreads(model.threads());
@@ -168,7 +173,7 @@ final class CellRunner {
       row.metrics = MetricValues.of(scores.metrics());
       row.ci95 = scores.ci95();
       row.baseline = MetricValues.of(Baselines.score(task, test, targets, data.grid(), cell.seed()).metrics());
-      row.params = new ParamCounts(params.total(), params.trainable(), cell.model().spec().parameterCount(head));
+      row.params = new ParamCounts(params.total(), params.trainable(), prepared.spec().parameterCount(head));
       row.timing = new Timing(trainSeconds, evalSeconds, result.samplesSeen() / Math.max(1e-9, trainSeconds), result.dataWaitSeconds());
       row.training(result);
       row.trainWallSeconds = Math.round((System.nanoTime() - trainStart) / 1e6) / 1000.0;

@@ -7,23 +7,31 @@ import org.brainbench.tasks.TaskType;
 /**
  * Turns samples into training targets: the class index (classify), the age standardised with the
  * training subjects' mean and standard deviation (regress; the model learns z-scores and
- * predictions are turned back into years), or the voxel classes (segment). Also the trivial
+ * predictions are turned back into years; a model that predicts years itself, such as SFCN's soft
+ * classification, gets the age as it is), or the voxel classes (segment). Also the trivial
  * baselines' predictions, learned from the training set only.
  */
 final class Targets {
   private final TaskEntry task;
   private final double mean;
   private final double sd;
+  private final boolean standardise;
   private final double[] classFrequency;
 
-  private Targets(TaskEntry task, double mean, double sd, double[] classFrequency) {
+  private Targets(TaskEntry task, double mean, double sd, boolean standardise, double[] classFrequency) {
     this.task = task;
     this.mean = mean;
     this.sd = sd;
+    this.standardise = standardise;
     this.classFrequency = classFrequency;
   }
 
   static Targets fit(TaskEntry task, List<Sample> train) {
+    return fit(task, train, true);
+  }
+
+  /** @param standardise false: the model takes and predicts the age in years */
+  static Targets fit(TaskEntry task, List<Sample> train, boolean standardise) {
     double mean = 0;
     double sd = 1;
     double[] freq = null;
@@ -46,19 +54,26 @@ final class Targets {
         freq[k] /= train.size();
       }
     }
-    return new Targets(task, mean, sd, freq);
+    return new Targets(task, mean, sd, standardise, freq);
   }
 
   int classOf(Sample s) {
     return task.classes().indexOf(s.scan().label());
   }
 
+  /** The regression target the model trains on: the standardised age, or the age. */
   float standardised(Sample s) {
-    return (float) ((s.scan().age() - mean) / sd);
+    return standardise ? (float) ((s.scan().age() - mean) / sd) : (float) s.scan().age().doubleValue();
   }
 
+  /** A model's regression output in years. */
   double years(float standardised) {
-    return standardised * sd + mean;
+    return standardise ? standardised * sd + mean : standardised;
+  }
+
+  /** The training ages (regress), for what a model derives from them. */
+  static double[] ages(List<Sample> train) {
+    return train.stream().mapToDouble(x -> x.scan().age()).toArray();
   }
 
   double mean() {

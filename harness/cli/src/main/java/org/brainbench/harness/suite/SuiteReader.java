@@ -706,6 +706,17 @@ public final class SuiteReader {
         }
         yield out;
       }
+      case DOUBLE_LIST -> {
+        List<Double> out = new ArrayList<>();
+        for (Node item : n.items()) {
+          Double v = item.number(null, -Double.MAX_VALUE, Double.MAX_VALUE, false);
+          if (v == null) {
+            yield null;
+          }
+          out.add(v);
+        }
+        yield out;
+      }
       case STRING_LIST -> {
         List<String> out = new ArrayList<>();
         for (Node item : n.items()) {

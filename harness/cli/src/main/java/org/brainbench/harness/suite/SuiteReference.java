@@ -53,6 +53,7 @@ public final class SuiteReference {
       case BOOLEAN -> "boolean";
       case STRING -> p.choices().isEmpty() ? "string" : "choice";
       case INT_LIST -> "list of integers";
+      case DOUBLE_LIST -> "list of numbers";
       case STRING_LIST -> p.choices().isEmpty() ? "list of strings" : "list of choices";
     };
   }
