@@ -187,9 +187,7 @@ public abstract class BackendContract {
     float[][] e = m.embeddings(batch);
     float[][] out = m.outputs(batch);
     ModelSpec spec = m.spec();
-    // the output layer: head.weight, or the one head weight of a model with the authors' names (SFCN's classifier.conv_6)
-    Tensor weight = m.exportWeights().stream().filter(t -> t.name().equals("head.weight")).findFirst()
-        .orElseGet(() -> m.exportWeights().stream().filter(t -> spec.isHead(t.name()) && t.name().endsWith(".weight")).findFirst().orElseThrow());
+    Tensor weight = m.exportWeights().stream().filter(t -> t.name().equals(spec.outputLayer() + ".weight")).findFirst().orElseThrow();
     Tensor bias = m.exportWeights().stream().filter(t -> t.name().equals(weight.name().replace(".weight", ".bias"))).findFirst().orElseThrow();
     int k = (int) weight.shape()[0];
     int f = (int) (weight.size() / k);
@@ -669,6 +667,70 @@ public abstract class BackendContract {
         }
         float loss = m.evaluateLoss(new Batch(batch, head, images.data(), labels, null, null));
         assertThat(loss).as(name + " NLL").isCloseTo(f.output("nll_loss").data()[0], org.assertj.core.data.Percentage.withPercentage(0.01));
+      }
+    }
+  }
+
+  static Stream<String> sliceSetCases() {
+    return AuthorsFixture.cases("slice-set-").filter(n -> !n.contains("resnet"));
+  }
+
+  /**
+   * The slice-set network (slice-cnn, protocol gupta2021, encoder1) computes the authors' function:
+   * their state dict loads by name, the parameter count is their class's, and the slice embeddings,
+   * the aggregation, the prediction and the loss equal their code's on the fixtures
+   * (tools/authors-reference/slice_set.py): pooled attention with one and two heads, mean and max,
+   * all three views, with and without the position table.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sliceSetCases")
+  void reproducesTheAuthorsSliceSetNetwork(String name) {
+    AuthorsFixture f = AuthorsFixture.load(name);
+    JsonNode hp = f.config().path("hyperparameters");
+    List<Integer> channels = new ArrayList<>();
+    hp.path("encoder_channels").forEach(n -> channels.add(n.asInt()));
+    Tensor images = f.inputs().get("images"); // (B, 1, H, W, D) in the authors' (x, y, z) order
+    long[] s = images.shape();
+    Tensor volume = new Tensor("v", new long[] {s[0], s[2], s[3], s[4]}, images.data());
+    int batch = (int) s[0];
+    int[] grid = AuthorsFixture.grid(volume);
+    View view = switch (hp.path("slice_dim").asInt()) {
+      case 1 -> View.SAGITTAL;
+      case 2 -> View.CORONAL;
+      default -> View.AXIAL;
+    };
+    org.brainbench.api.model.SliceSetAggregation aggregation = switch (hp.path("agg_fn").asText()) {
+      case "attention" -> org.brainbench.api.model.SliceSetAggregation.POOLED_ATTENTION;
+      case "max" -> org.brainbench.api.model.SliceSetAggregation.MAX;
+      default -> org.brainbench.api.model.SliceSetAggregation.MEAN;
+    };
+    boolean classify = f.inputs().containsKey("labels");
+    var spec = new org.brainbench.api.model.SliceCnnGupta2021Spec(view, channels, hp.path("post_channels").asInt(), hp.path("width").asInt(),
+        hp.path("attn_num_heads").asInt(), aggregation, hp.path("use_position_encoding").asBoolean(), hp.path("dropout_p").asDouble(),
+        hp.path("regressor_bias").asDouble(), "");
+    TaskHead head = classify ? TaskHead.classify(1, grid, 2) : TaskHead.regress(1, grid);
+    TrainingConfig mse = new TrainingConfig(10, 4, OptimizerKind.ADAM, 1e-4, 1e-4, 0.9, 0, 0, 0, RegressionLoss.MSE, Augmentation.none());
+    try (Model m = backend().newModel(spec, head, mse, 1)) {
+      m.importWeights(spec.convertWeights(f.weights(), head, 1)); // strict: their state dict is the whole model
+      assertThat(m.parameterCount().total()).isEqualTo(f.config().path("paramCount").asLong()).isEqualTo(spec.parameterCount(head));
+      float[] images3d = AuthorsFixture.toBrainbench(volume);
+      float[][] out = m.outputs(Batch.inputs(batch, head, images3d));
+      float[] expected = f.output("y_pred").data();
+      for (int i = 0; i < batch; i++) {
+        assertThat(out[i][0]).as("%s prediction of scan %d", name, i).isCloseTo(expected[i], within((float) (1e-3 * Math.max(1, Math.abs(expected[i])))));
+      }
+      if (classify) {
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+          labels[i] = Math.round(f.inputs().get("labels").data()[i]);
+        }
+        assertThat(m.evaluateLoss(new Batch(batch, head, images3d, labels, null, null))).as(name + " BCE")
+            .isCloseTo(f.output("bce_loss").data()[0], org.assertj.core.data.Percentage.withPercentage(0.01));
+        float[][] p = m.predict(Batch.inputs(batch, head, images3d));
+        assertThat(p[0][1]).as("P(AD) is the sigmoid of the logit").isCloseTo((float) (1 / (1 + Math.exp(-expected[0]))), within(1e-5f));
+      } else {
+        assertThat(m.evaluateLoss(new Batch(batch, head, images3d, null, f.inputs().get("ages").data(), null))).as(name + " MSE")
+            .isCloseTo(f.output("mse_loss").data()[0], org.assertj.core.data.Percentage.withPercentage(0.01));
       }
     }
   }

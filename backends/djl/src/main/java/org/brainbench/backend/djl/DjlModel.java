@@ -2,6 +2,7 @@ package org.brainbench.backend.djl;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -269,7 +270,10 @@ final class DjlModel implements org.brainbench.api.backend.Model {
       float[][] result = new float[n][];
       switch (head.type()) {
         case CLASSIFY -> {
-          float[] p = out.softmax(1).toFloatArray();
+          // one logit of two classes (binaryLogit): [1 - sigmoid, sigmoid]
+          NDArray probabilities = out.getShape().get(1) == 1 ? NDArrays.concat(new NDList(out.neg().getNDArrayInternal().sigmoid(), out.getNDArrayInternal().sigmoid()), 1)
+              : out.softmax(1);
+          float[] p = probabilities.toFloatArray();
           int k = head.outputs();
           for (int i = 0; i < n; i++) {
             result[i] = java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k);

@@ -43,7 +43,7 @@ final class TaskLoss extends Loss {
     NDArray out = predictions.singletonOrThrow();
     NDArray label = labels.singletonOrThrow();
     return switch (head.type()) {
-      case CLASSIFY -> crossEntropy(out, label);
+      case CLASSIFY -> out.getShape().get(1) == 1 ? binaryCrossEntropy(out, label) : crossEntropy(out, label);
       case REGRESS -> {
         if (bins != null) {
           yield softBinKl(out, label);
@@ -72,6 +72,13 @@ final class TaskLoss extends Loss {
   private static NDArray softBinKl(NDArray logits, NDArray labels) {
     NDArray y = labels.add(org.brainbench.api.training.SoftBins.EPSILON);
     return y.mul(y.log().sub(logits.logSoftmax(1))).sum().div((float) logits.getShape().get(0));
+  }
+
+  /** One logit per sample (N, 1) against class 0/1: mean of max(z, 0) - z y + log(1 + exp(-|z|)), PyTorch's BCE with logits. */
+  private static NDArray binaryCrossEntropy(NDArray logit, NDArray labels) {
+    NDArray z = logit.reshape(-1);
+    NDArray y = labels.toType(DataType.FLOAT32, false).reshape(-1);
+    return z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
   }
 
   /** Mean over samples of -log softmax(logits)[label]; logits N x K, labels N. */

@@ -95,8 +95,9 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
       // soft-bin regression (SFCN) outputs the bins' expectation; it trains on the bins' logits
       sd.identity(OUTPUT, bins == null ? evalRaw : TaskLosses.expectation(sd, evalRaw, bins));
       SDVariable target = TaskLosses.target(sd, head, bins);
-      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), bins, trainOut, target);
-      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), bins, evalRaw, target);
+      boolean binary = head.type() == TaskType.CLASSIFY && head.outputs() == 2 && spec.binaryLogit();
+      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), bins, binary, trainOut, target);
+      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), bins, binary, evalRaw, target);
     }
     momentumPairs = model.momentumPairs(graph);
     momentum = model.momentum();
@@ -377,6 +378,15 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
     float[][] raw = outputs(batch);
     switch (head.type()) {
       case CLASSIFY -> {
+        if (raw.length > 0 && raw[0].length == 1) {
+          // one logit of two classes (binaryLogit): [1 - sigmoid, sigmoid]
+          float[][] p = new float[raw.length][];
+          for (int i = 0; i < raw.length; i++) {
+            float s = (float) (1 / (1 + Math.exp(-raw[i][0])));
+            p[i] = new float[] {1 - s, s};
+          }
+          return p;
+        }
         for (float[] logits : raw) {
           softmaxInPlace(logits);
         }

@@ -87,7 +87,12 @@ final class Layers {
 
   /** 2D convolution, NCHW, square kernel, weights stored O x I x kH x kW as PyTorch does. */
   SDVariable conv2d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias) {
-    SDVariable w = parameter(prefix + ".weight", Init.HE, in * kernel * kernel, out, in, kernel, kernel);
+    return conv2d(prefix, x, in, out, kernel, stride, padding, bias, in * kernel * kernel);
+  }
+
+  /** The same, He-normal with this fan (a fan out, out x k x k, gives PyTorch's kaiming-normal fan_out). */
+  SDVariable conv2d(String prefix, SDVariable x, long in, long out, int kernel, int stride, int padding, boolean bias, long fan) {
+    SDVariable w = parameter(prefix + ".weight", Init.HE, fan, out, in, kernel, kernel);
     Conv2DConfig config = Conv2DConfig.builder()
         .kH(kernel).kW(kernel)
         .sH(stride).sW(stride)
@@ -202,6 +207,20 @@ final class Layers {
         .isNCDHW(true)
         .build();
     return sd.cnn().maxPooling3d(x, config);
+  }
+
+  /** Average pooling, NCHW, window (kh, kw) with the same stride, no padding. */
+  SDVariable avgPool2d(SDVariable x, int kh, int kw) {
+    Pooling2DConfig config = Pooling2DConfig.builder()
+        .kH(kh).kW(kw)
+        .sH(kh).sW(kw)
+        .pH(0).pW(0)
+        .dH(1).dW(1)
+        .type(Pooling2D.Pooling2DType.AVG)
+        .paddingMode(PaddingMode.VALID)
+        .isNHWC(false)
+        .build();
+    return sd.cnn().avgPooling2d(x, config);
   }
 
   /** Max pooling, NCHW, square window. */

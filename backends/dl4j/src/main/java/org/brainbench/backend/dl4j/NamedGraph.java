@@ -34,6 +34,8 @@ final class NamedGraph {
     NORMAL,
     /** Uniform within 1/sqrt(fan in): PyTorch's default for a convolution's or linear layer's weight and bias. */
     TORCH_DEFAULT,
+    /** Xavier uniform, within sqrt(6 / (fan in + fan out)), with the fan argument their sum. */
+    XAVIER_UNIFORM,
     ZEROS,
     ONES
   }
@@ -132,6 +134,7 @@ final class NamedGraph {
       case NORMAL_SMALL -> gaussian(shape, 0.01, Double.POSITIVE_INFINITY);
       case NORMAL -> gaussian(shape, 1, Double.POSITIVE_INFINITY);
       case TORCH_DEFAULT -> uniform(shape, 1 / Math.sqrt(fanIn));
+      case XAVIER_UNIFORM -> uniform(shape, Math.sqrt(6.0 / fanIn));
     };
   }
 

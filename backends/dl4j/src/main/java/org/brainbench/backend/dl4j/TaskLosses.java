@@ -30,9 +30,19 @@ final class TaskLosses {
     };
   }
 
-  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SoftBins bins, SDVariable out, SDVariable target) {
+  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SoftBins bins, boolean binaryLogit, SDVariable out,
+      SDVariable target) {
     return switch (head.type()) {
-      case CLASSIFY -> sd.identity(name, logSoftmax(sd, out, 1).mul(target).sum(1).neg().mean());
+      case CLASSIFY -> {
+        if (binaryLogit) {
+          // one logit z against y = P(class 1) of the one-hot target: PyTorch's BCE with logits
+          SDVariable z = out.reshape(-1);
+          SDVariable y = target.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.point(1)).reshape(-1);
+          SDVariable softplus = sd.math().log(sd.math().exp(sd.math().abs(z).neg()).add(1));
+          yield sd.identity(name, sd.math().max(z, sd.zerosLike(z)).sub(z.mul(y)).add(softplus).mean());
+        }
+        yield sd.identity(name, logSoftmax(sd, out, 1).mul(target).sum(1).neg().mean());
+      }
       case REGRESS -> {
         if (bins != null) {
           // the authors' KL: sum(y' (ln y' - log softmax)) / B with y' = y + 1e-16

@@ -4,7 +4,7 @@ package org.brainbench.api.model;
 public enum Aggregation implements Choice {
   MEAN,
   MAX,
-  /** Ilse et al. (2018): a softmax over slices of {@code w · tanh(V h + b)}. */
+  /** Gated attention (Ilse et al., 2018): a softmax over slices of {@code w · tanh(V h + b)}. */
   ATTENTION;
 
   @Override

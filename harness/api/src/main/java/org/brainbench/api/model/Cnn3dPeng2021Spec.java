@@ -131,6 +131,11 @@ public record Cnn3dPeng2021Spec(
   }
 
   @Override
+  public String outputLayer() {
+    return "classifier.conv_6";
+  }
+
+  @Override
   public boolean isEncoder(String parameter) {
     return parameter.startsWith("feature_extractor.");
   }

@@ -10,7 +10,8 @@ package org.brainbench.api.model;
  * public static List<...> examples()} of small configurations. The {@link ModelCatalog} lists the
  * permitted records in this order; backends register one builder per record type.
  */
-public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, MedicalTransformerSpec, Cnn3dSpec, Cnn3dPeng2021Spec, SliceCnnSpec, InflatedVitSpec {
+public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, MedicalTransformerSpec, Cnn3dSpec, Cnn3dPeng2021Spec, SliceCnnSpec,
+    SliceCnnGupta2021Spec, InflatedVitSpec {
   /** The model id used in suites and results ({@code cnn3d}, ...). */
   String id();
 
@@ -93,6 +94,19 @@ public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, Medical
    */
   default org.brainbench.api.training.SoftBins regressionBins() {
     return null;
+  }
+
+  /** The layer that gives the outputs of a classify or regress head ({@code <name>.weight}, {@code <name>.bias}); it reads the embedding. */
+  default String outputLayer() {
+    return "head";
+  }
+
+  /**
+   * Whether a two-class classifier has one output, a logit trained with binary cross-entropy (the
+   * prediction is [1 - sigmoid, sigmoid]), as Gupta et al.'s AD classifier; else one per class.
+   */
+  default boolean binaryLogit() {
+    return false;
   }
 
   /** Whether a regression target reaches the model standardised (the default), or in its own units (years). */

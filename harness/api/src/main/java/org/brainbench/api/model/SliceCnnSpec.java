@@ -25,8 +25,8 @@ import org.brainbench.tasks.TaskType;
  *       slice-by-slice approach whose loss of depth context the inflation paper criticises.
  * </ul>
  */
-@ModelInfo(id = SliceCnnSpec.ID,
-    summary = "2D-slice CNN (Gupta et al.): shared 2D encoder over one view's slices, permutation-invariant aggregation")
+@ModelInfo(id = SliceCnnSpec.ID, protocol = "linear-head", defaultProtocol = true,
+    summary = "2D-slice CNN (after Gupta et al.): shared 2D encoder over one view's slices, permutation-invariant aggregation, linear head")
 public record SliceCnnSpec(
     @Param(value = "the view whose slices are encoded: sagittal, coronal, axial", defaultValue = "axial") View view,
     @Param(value = "cnn (conv, instance norm, pool, ReLU blocks) or resnet18", defaultValue = "cnn") EncoderKind encoder,
