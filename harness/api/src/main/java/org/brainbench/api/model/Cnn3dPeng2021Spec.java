@@ -172,12 +172,10 @@ public record Cnn3dPeng2021Spec(
   @Override
   public List<Tensor> convertWeights(List<Tensor> tensors, TaskHead head, int inputChannels) {
     List<Tensor> out = new ArrayList<>();
-    for (Tensor t : tensors) {
-      String name = t.name().startsWith("module.") ? t.name().substring("module.".length()) : t.name();
-      if (name.endsWith("num_batches_tracked") || (isHead(name) && t.shape().length > 0 && t.shape()[0] != classifierOutputs(head))) {
-        continue;
+    for (Tensor t : org.brainbench.api.weights.StateDicts.plain(tensors)) {
+      if (!(isHead(t.name()) && t.shape().length > 0 && t.shape()[0] != classifierOutputs(head))) {
+        out.add(t);
       }
-      out.add(new Tensor(name, t.shape(), t.data()));
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package org.brainbench.api.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.brainbench.api.weights.Tensor;
 import org.brainbench.tasks.TaskType;
@@ -199,14 +198,7 @@ public record SliceCnnGupta2021Spec(
   /** Their state dict as this model names it: DataParallel's {@code module.} prefix and BN counters dropped. */
   @Override
   public List<Tensor> convertWeights(List<Tensor> tensors, TaskHead head, int inputChannels) {
-    List<Tensor> out = new ArrayList<>();
-    for (Tensor t : tensors) {
-      String name = t.name().startsWith("module.") ? t.name().substring("module.".length()) : t.name();
-      if (!name.endsWith("num_batches_tracked")) {
-        out.add(new Tensor(name, t.shape(), t.data()));
-      }
-    }
-    return out;
+    return org.brainbench.api.weights.StateDicts.plain(tensors);
   }
 
   @Override
