@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.brainbench.cli.Main;
 import org.brainbench.harness.UserInputException;
+import org.brainbench.harness.compare.BaselineChoice;
 import org.brainbench.harness.compare.DiffTable;
 import org.brainbench.harness.compare.Finding;
 import org.brainbench.harness.compare.RegressionCheck;
@@ -24,18 +30,28 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code compare BASELINE RESULTS}: CI regression check; exit 1 when something regressed. */
-@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {"Compare results with a baseline cell by cell; exit 1 on a regression.",
-    "Regressions: a baseline cell missing or failed, a metric worse beyond its tolerance, a changed parameter count.",
-    "Default tolerances: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5% relative for mae, rmse, hd95, loss."})
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {
+    "Compare results with a baseline; exit 1 on a regression, 2 on unusable input.",
+    "Exact: a baseline cell missing or failed now, a changed parameter count.",
+    "Metrics, per condition (a cell across its seeds): with 3+ seeds on each side, regressed when worse than the floor AND beyond",
+    "what the seeds' spread explains (one-sided Welch test, Holm-corrected at --alpha); with fewer, the floor per cell.",
+    "Floors: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5% relative for mae, rmse, hd95, loss; --tolerance sets them.",
+    "BASELINE may hold one baseline per hardware class in subfolders; the results' class picks one, else all are pooled."})
 public final class CompareCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BASELINE", description = "Baseline results (results.jsonl or its folder).")
+  @Parameters(index = "0", paramLabel = "BASELINE", description = "Baseline results (results.jsonl, its folder, or a folder of hardware-class folders).")
   Path baseline;
 
   @Parameters(index = "1", paramLabel = "RESULTS", description = "Results to check (results.jsonl or its folder).")
   Path results;
 
-  @Option(names = "--tolerance", paramLabel = "METRIC=AMOUNT", description = "Absolute (auc=0.03) or relative (mae=10%) tolerance; repeatable. A metric given here is also checked.")
+  @Option(names = "--tolerance", paramLabel = "METRIC=AMOUNT", description = "The floor of a metric: absolute (auc=0.03) or relative (mae=10%); repeatable. A metric given here is also checked.")
   List<String> tolerances = new ArrayList<>();
+
+  @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto (default: the test where seeds allow, else the floor), welch (the test; too few seeds is an error) or tolerance (the floor per cell).")
+  String method;
+
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05", description = "Family-wise error rate of the metric tests (default: ${DEFAULT-VALUE}).")
+  double alpha;
 
   @Option(names = "--all", description = "List every compared metric, not only the ones that changed.")
   boolean all;
@@ -52,13 +68,42 @@ public final class CompareCommand implements Callable<Integer> {
         throw new UserInputException("--tolerance: " + e.getMessage());
       }
     }
-    Map<String, ResultRow> base = byCell(baseline);
+    RegressionCheck.Method m = switch (method) {
+      case "auto" -> RegressionCheck.Method.AUTO;
+      case "welch" -> RegressionCheck.Method.WELCH;
+      case "tolerance" -> RegressionCheck.Method.TOLERANCE;
+      default -> throw new UserInputException("--method: one of auto, welch, tolerance, got \"" + method + "\"");
+    };
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new UserInputException("--alpha: must be in (0, 1), got " + alpha);
+    }
     Map<String, ResultRow> now = byCell(results);
-    List<Finding> findings = new RegressionCheck(parsed).compare(base, now);
+    String hardwareClass = now.values().stream().map(r -> r.provenance() == null ? null : r.provenance().hardwareClass())
+        .filter(Objects::nonNull).findFirst().orElse(null);
+    BaselineChoice choice = BaselineChoice.pick(baseline, hardwareClass);
+    checkSameSuite(choice.rows(), now.values());
+    List<Finding> findings;
+    try {
+      findings = new RegressionCheck(parsed, m, alpha).compare(choice.rows(), now);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(baseline + ": " + e.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
+    out.println("baseline: " + choice.description());
     out.print(DiffTable.render(findings, all));
     out.flush();
     return findings.stream().anyMatch(Finding::regressed) ? Main.EXIT_CHECK_FAILED : Main.EXIT_OK;
+  }
+
+  /** A baseline made from another suite is a usage error, not a regression. */
+  private void checkSameSuite(List<ResultRow> base, Collection<ResultRow> now) {
+    Set<String> b = new TreeSet<>();
+    base.forEach(r -> b.add(r.suite()));
+    Set<String> n = new TreeSet<>();
+    now.forEach(r -> n.add(r.suite()));
+    if (!b.isEmpty() && !n.isEmpty() && Collections.disjoint(b, n)) {
+      throw new UserInputException(baseline + ": the baseline is from suite " + b + ", the results from " + n + "; compare runs of one suite");
+    }
   }
 
   private static Map<String, ResultRow> byCell(Path source) throws IOException {

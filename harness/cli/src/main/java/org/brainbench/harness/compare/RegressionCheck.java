@@ -1,31 +1,69 @@
 package org.brainbench.harness.compare;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.brainbench.harness.result.ResultRow;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
- * Compares results with a baseline, cell by cell (CI regression). A baseline cell that is missing
- * or failed now, a metric that got worse beyond its tolerance, and a changed parameter count are
- * regressions; better beyond tolerance is reported as improved, never as a failure.
+ * Compares results with a baseline (the CI regression gate).
  *
- * <p>Checked metrics: the ones the leaderboard shows for the task type, plus any metric given a
- * tolerance explicitly. Default tolerances: 0.02 absolute for metrics on a 0-1 scale (AUC,
- * accuracy, Dice, R²), 5% of the baseline for errors and distances (MAE, RMSE, HD95, loss).
+ * <p><b>Exact checks, every cell:</b> a baseline cell that is missing or failed now, and a changed
+ * parameter count, are regressions; a cell the baseline lacks is listed as new.
+ *
+ * <p><b>Metrics, per condition</b> (a cell's task, model, backend, fold and label fraction across
+ * its seeds). With {@link Method#WELCH} (or {@link Method#AUTO} when both sides have at least
+ * {@link #MIN_SEEDS} seeds of the condition), a metric regressed only when the current mean is worse
+ * than the baseline's by more than its floor (the tolerance: 0.02 absolute for metrics on a 0-1
+ * scale, 5% of the baseline for errors and distances, or {@code --tolerance}) <i>and</i> by more
+ * than the seeds' spread explains: a one-sided Welch t-test of the two means, its p-values corrected
+ * for the number of metrics tested with Holm's step-down procedure at family-wise level {@code
+ * alpha}. Each finding says how noisy its condition is (the seeds' sd and the smallest worsening the
+ * test would detect). With {@link Method#TOLERANCE} (or AUTO with fewer seeds), each cell is held to
+ * the floor alone, as before there were seeds to test with.
  */
 public final class RegressionCheck {
+  /** How metrics are judged. */
+  public enum Method {
+    /** Welch where both sides have {@link #MIN_SEEDS} seeds of a condition, else the tolerance per cell. */
+    AUTO,
+    /** Welch for every condition; fewer seeds is a usage error. */
+    WELCH,
+    /** The tolerance per cell, seed by seed. */
+    TOLERANCE;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Seeds a condition needs on each side for the test. */
+  public static final int MIN_SEEDS = 3;
   private static final double DEFAULT_ABSOLUTE = 0.02;
   private static final double DEFAULT_RELATIVE = 0.05;
 
   private final Map<String, Tolerance> tolerances = new LinkedHashMap<>();
+  private final Method method;
+  private final double alpha;
 
+  /** The tolerance per cell (the gate before seeds were tested). */
   public RegressionCheck(List<Tolerance> explicit) {
+    this(explicit, Method.TOLERANCE, 0.05);
+  }
+
+  /** @param alpha the family-wise error rate of the metric tests (Holm) */
+  public RegressionCheck(List<Tolerance> explicit, Method method, double alpha) {
     explicit.forEach(t -> tolerances.put(t.metric(), t));
+    this.method = method;
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+    }
+    this.alpha = alpha;
   }
 
   public Tolerance tolerance(String metric) {
@@ -37,8 +75,72 @@ public final class RegressionCheck {
         : new Tolerance(metric, DEFAULT_RELATIVE, true);
   }
 
+  /** A cell id without its seed ({@code task/model/backend/s1/f0/p1} to {@code task/model/backend/s* /f0/p1}, without the space). */
+  public static String condition(String cell) {
+    return cell.replaceFirst("/s[0-9]+/", "/s*/");
+  }
+
   public List<Finding> compare(Map<String, ResultRow> baseline, Map<String, ResultRow> current) {
+    return compare(List.copyOf(baseline.values()), current);
+  }
+
+  /**
+   * @param baseline the baseline's rows; a cell may appear more than once (baselines of several
+   *     hardware classes pooled: each is one more run of its condition)
+   */
+  public List<Finding> compare(List<ResultRow> baseline, Map<String, ResultRow> current) {
     List<Finding> findings = new ArrayList<>();
+    Map<String, ResultRow> firstOk = new LinkedHashMap<>();
+    for (ResultRow r : baseline) {
+      if (r.ok()) {
+        firstOk.putIfAbsent(r.cell(), r);
+      }
+    }
+    findings.addAll(structure(firstOk, current));
+    Map<String, List<ResultRow>> base = new LinkedHashMap<>();
+    for (ResultRow r : baseline) {
+      if (r.ok()) {
+        base.computeIfAbsent(condition(r.cell()), k -> new ArrayList<>()).add(r);
+      }
+    }
+    Map<String, List<ResultRow>> now = groups(current);
+    List<Pending> tests = new ArrayList<>();
+    for (var e : base.entrySet()) {
+      List<ResultRow> b = e.getValue();
+      List<ResultRow> n = now.getOrDefault(e.getKey(), List.of());
+      if (b.get(0).isStage() || n.isEmpty()) {
+        continue; // stages: missing or failed is all that is checked; a condition with nothing to compare was reported above
+      }
+      boolean enough = b.size() >= MIN_SEEDS && n.size() >= MIN_SEEDS;
+      if (method == Method.WELCH && !enough) {
+        throw new IllegalArgumentException(e.getKey() + " has " + b.size() + " seed(s) in the baseline and " + n.size() + " now; --method welch needs "
+            + MIN_SEEDS + " or more on each side (or use --method tolerance)");
+      }
+      if (method == Method.TOLERANCE || !enough) {
+        findings.addAll(perCell(b, current));
+        continue;
+      }
+      for (String metric : metrics(b.get(0).taskType())) {
+        double[] bv = values(b, metric);
+        if (bv.length < 2) {
+          continue; // undefined in the baseline (e.g. AUC of one-class folds): no bar to hold
+        }
+        double[] nv = values(n, metric);
+        if (nv.length < n.size()) {
+          findings.add(new Finding(e.getKey(), metric, mean(bv), Double.NaN, tolerance(metric), Finding.Verdict.REGRESSED,
+              "metric missing in " + (n.size() - nv.length) + " of " + n.size() + " runs"));
+          continue;
+        }
+        tests.add(new Pending(e.getKey(), metric, WelchTest.of(bv, nv, MetricRegistry.higherIsBetter(metric))));
+      }
+    }
+    findings.addAll(judge(tests));
+    return findings;
+  }
+
+  /** Missing, failed, new and re-sized cells: exact, whatever the method. */
+  private static List<Finding> structure(Map<String, ResultRow> baseline, Map<String, ResultRow> current) {
+    List<Finding> out = new ArrayList<>();
     for (var e : baseline.entrySet()) {
       String cell = e.getKey();
       ResultRow base = e.getValue();
@@ -47,40 +149,126 @@ public final class RegressionCheck {
         continue; // a baseline that failed sets no bar
       }
       if (now == null) {
-        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "missing from the results"));
+        out.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "missing from the results"));
         continue;
       }
       if (!now.ok()) {
-        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "failed: " + now.errorText()));
+        out.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "failed: " + now.errorText()));
         continue;
       }
       long[] b = counts(base);
       long[] n = counts(now);
       for (int i = 0; i < 2; i++) {
         if (b[i] != n[i]) {
-          findings.add(new Finding(cell, i == 0 ? "params.total" : "params.trainable", b[i], n[i], null, Finding.Verdict.REGRESSED,
+          out.add(new Finding(cell, i == 0 ? "params.total" : "params.trainable", b[i], n[i], null, Finding.Verdict.REGRESSED,
               "parameter count changed"));
         }
-      }
-      for (String metric : metrics(base.taskType())) {
-        double bv = base.metrics().scalar(metric);
-        if (Double.isNaN(bv)) {
-          continue; // undefined in the baseline (e.g. AUC of a one-class fold): no bar to hold
-        }
-        double nv = now.metrics().scalar(metric);
-        if (Double.isNaN(nv)) {
-          findings.add(new Finding(cell, metric, bv, Double.NaN, tolerance(metric), Finding.Verdict.REGRESSED, "metric missing"));
-          continue;
-        }
-        findings.add(judge(cell, metric, bv, nv));
       }
     }
     for (String cell : current.keySet()) {
       if (!baseline.containsKey(cell)) {
-        findings.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.NEW, "not in the baseline"));
+        out.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.NEW, "not in the baseline"));
       }
     }
-    return findings;
+    return out;
+  }
+
+  /** A condition's rows that finished ok, by condition, in the results' order. */
+  private static Map<String, List<ResultRow>> groups(Map<String, ResultRow> rows) {
+    Map<String, List<ResultRow>> out = new LinkedHashMap<>();
+    rows.forEach((cell, row) -> {
+      if (row.ok()) {
+        out.computeIfAbsent(condition(cell), k -> new ArrayList<>()).add(row);
+      }
+    });
+    return out;
+  }
+
+  private static double[] values(List<ResultRow> rows, String metric) {
+    return rows.stream().mapToDouble(r -> r.metrics().scalar(metric)).filter(v -> !Double.isNaN(v)).toArray();
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+
+  private record Pending(String condition, String metric, WelchTest test) {}
+
+  /**
+   * Holm's step-down procedure over every metric test: the i-th smallest p-value (i from 0) is held
+   * to alpha / (m - i), stopping at the first that misses; a tested metric regressed when it is
+   * significant and worse than its floor.
+   */
+  private List<Finding> judge(List<Pending> tests) {
+    int m = tests.size();
+    List<Pending> byP = new ArrayList<>(tests);
+    byP.sort(Comparator.comparingDouble(t -> t.test().p()));
+    java.util.Set<Pending> significant = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int i = 0; i < m; i++) {
+      if (byP.get(i).test().p() <= alpha / (m - i)) {
+        significant.add(byP.get(i));
+      } else {
+        break;
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    for (Pending t : tests) {
+      WelchTest w = t.test();
+      Tolerance floor = tolerance(t.metric());
+      double allowed = floor.allowance(w.baselineMean());
+      // the level a single test would be held to first (the strictest Holm step): what "detectable" reports
+      double detectable = w.detectable(m == 0 ? alpha : alpha / m);
+      Finding.Verdict v;
+      String why;
+      if (significant.contains(t) && w.worse() > allowed + 1e-12) {
+        v = Finding.Verdict.REGRESSED;
+        why = String.format(Locale.ROOT, "worse by %s, beyond the %s floor and the seeds' spread (one-sided Welch p %.2g, Holm over %d tests at %s)",
+            number(w.worse()), floor, w.p(), m, number(alpha));
+      } else if (-w.worse() > Math.max(allowed, w.detectable(alpha)) + 1e-12) {
+        v = Finding.Verdict.IMPROVED;
+        why = "better by " + number(-w.worse());
+      } else {
+        v = Finding.Verdict.SAME;
+        why = w.worse() > allowed + 1e-12 ? String.format(Locale.ROOT, "worse by %s, within what %d+%d seeds' spread explains (p %.2g)", number(w.worse()),
+            w.baselineRuns(), w.currentRuns(), w.p()) : "";
+      }
+      String noise = String.format(Locale.ROOT, "%d->%d seeds, sd %s->%s, detectable %s", w.baselineRuns(), w.currentRuns(), number(w.baselineSd()),
+          number(w.currentSd()), number(detectable));
+      out.add(new Finding(t.condition(), t.metric(), w.baselineMean(), w.currentMean(), floor, v, why.isEmpty() ? noise : why + "; " + noise));
+    }
+    return out;
+  }
+
+  /** The tolerance per cell, seed by seed, for a condition without enough seeds to test. */
+  private List<Finding> perCell(List<ResultRow> base, Map<String, ResultRow> current) {
+    List<Finding> out = new ArrayList<>();
+    for (ResultRow b : base) {
+      ResultRow now = current.get(b.cell());
+      if (now == null || !now.ok()) {
+        continue; // reported by the exact checks
+      }
+      for (String metric : metrics(b.taskType())) {
+        double bv = b.metrics().scalar(metric);
+        if (Double.isNaN(bv)) {
+          continue;
+        }
+        double nv = now.metrics().scalar(metric);
+        if (Double.isNaN(nv)) {
+          out.add(new Finding(b.cell(), metric, bv, Double.NaN, tolerance(metric), Finding.Verdict.REGRESSED, "metric missing"));
+          continue;
+        }
+        Tolerance t = tolerance(metric);
+        double worse = MetricRegistry.higherIsBetter(metric) ? bv - nv : nv - bv;
+        double allowed = t.allowance(bv);
+        Finding.Verdict v = worse > allowed + 1e-12 ? Finding.Verdict.REGRESSED : -worse > allowed + 1e-12 ? Finding.Verdict.IMPROVED : Finding.Verdict.SAME;
+        out.add(new Finding(b.cell(), metric, bv, nv, t, v, v == Finding.Verdict.REGRESSED ? "worse by " + number(worse) + ", beyond the tolerance (one seed: no test)" : ""));
+      }
+    }
+    return out;
   }
 
   private static long[] counts(ResultRow r) {
@@ -97,11 +285,7 @@ public final class RegressionCheck {
     return m;
   }
 
-  private Finding judge(String cell, String metric, double baseline, double current) {
-    Tolerance t = tolerance(metric);
-    double worse = MetricRegistry.higherIsBetter(metric) ? baseline - current : current - baseline;
-    double allowed = t.allowance(baseline);
-    Finding.Verdict v = worse > allowed + 1e-12 ? Finding.Verdict.REGRESSED : -worse > allowed + 1e-12 ? Finding.Verdict.IMPROVED : Finding.Verdict.SAME;
-    return new Finding(cell, metric, baseline, current, t, v, "");
+  private static String number(double v) {
+    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3g", v);
   }
 }

@@ -216,6 +216,7 @@ public final class ResultRows {
     put(o, "splitHash", p.splitHash(), all);
     put(o, "startedAt", p.startedAt(), false);
     put(o, "finishedAt", p.finishedAt(), false);
+    put(o, "hardwareClass", p.hardwareClass(), false); // absent from rows written before it was recorded
     return o;
   }
 
@@ -223,7 +224,7 @@ public final class ResultRows {
     return new Provenance(text(p, "configHash"), text(p, "suiteHash"), text(p, "gitCommit"), text(p, "harnessVersion"), text(p, "backendVersion"),
         text(p, "nativeVersion"), text(p, "java"), text(p, "os"), text(p, "cpu"), text(p, "gpu"), text(p, "device"),
         p.path("threads").isNumber() ? p.get("threads").asInt() : null, text(p, "datasetHash"), text(p, "splitHash"), text(p, "startedAt"),
-        text(p, "finishedAt"));
+        text(p, "finishedAt"), text(p, "hardwareClass"));
   }
 
   public static ObjectNode tuning(TuningReport t) {

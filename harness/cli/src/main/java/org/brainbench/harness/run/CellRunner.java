@@ -203,7 +203,7 @@ final class CellRunner {
     return new Provenance(configHash(cell, head), suiteHash(), Environment.gitCommit(Path.of("")), harnessVersion, info.name() + " " + info.version(),
         info.nativeVersion(), Environment.java(), Environment.os(), Environment.cpu(),
         "none".equals(info.device()) || "cpu".equals(info.device()) ? null : info.device(), info.device(), info.threads(), data.hash(), split.hash(),
-        null, null);
+        null, null, Environment.hardwareClass(info.device()));
   }
 
   private String suiteHash;
