@@ -216,7 +216,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     for (ai.djl.nn.Parameter[] pair : ema.emaPairs()) {
       NDArray online = pair[0].getArray();
       NDArray target = pair[1].getArray();
-      try (NDArray detached = online.stopGradient(); NDArray scaled = detached.mul(1 - m)) {
+      try (NDArray detached = online.stopGradient(); NDArray share = Scalars.constant(detached, 1 - m); NDArray scaled = detached.mul(share)) {
         target.muli(m).addi(scaled);
       }
     }

@@ -240,7 +240,7 @@ public final class MedicalTransformerBlock extends AbstractBlock implements EmaM
       probabilities = probabilities == null ? p : probabilities.add(p);
     }
     // the average of the views' probabilities, as log-probabilities for the loss
-    return probabilities.div(views.size()).add(1e-7f).log();
+    return Scalars.div(probabilities, views.size()).add(1e-7f).log();
   }
 
   @Override

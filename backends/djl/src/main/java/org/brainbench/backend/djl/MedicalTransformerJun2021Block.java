@@ -227,7 +227,7 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
     NDArray target = encoding.transpose(0, 2, 1);
     NDArray squared = hidden.sub(target).square().mul(mask.reshape(1, slices, 1));
     long count = s.get(0) * spec.embedDim() * indices.getShape().get(0);
-    return new Masked(encoding, hidden, squared.sum().div((float) count));
+    return new Masked(encoding, hidden, Scalars.div(squared.sum(), (float) count));
   }
 
   /** The masked slices of a view: the batch's fixed ones, or ⌊S × ratio⌋ distinct ones drawn from the engine. */
@@ -258,7 +258,7 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
     NDArray negative = b == 1 ? anchor : NDArrays.concat(new NDList(anchor.get("1:"), anchor.get("0:1")), 0);
     NDArray dap = anchor.sub(positive).add(1e-6f).square().sum(new int[] {2}).sqrt();
     NDArray dan = anchor.sub(negative).add(1e-6f).square().sum(new int[] {2}).sqrt();
-    NDArray loss = dap.sub(dan).add((float) spec.tripletMargin()).maximum(0f).mean();
+    NDArray loss = Scalars.maximum(dap.sub(dan).add((float) spec.tripletMargin()), 0f).mean();
     return new Triplet(anchor, positive, loss);
   }
 
@@ -407,13 +407,13 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
       // slices of parameters belong to the model's manager unless handed to the step's
       NDArray positions = Layers.own(table.get(":, 0:" + slices + ", :"), tokens);
       NDArray view = Layers.own(rows.get(MedicalTransformerJun2021Spec.viewRow(v)), tokens);
-      NDArray x = tokens.mul((float) Math.sqrt(spec.embedDim())).add(positions).add(view);
+      NDArray x = Scalars.mul(tokens, (float) Math.sqrt(spec.embedDim())).add(positions).add(view);
       for (Parameter[] p : layers) {
         NDArray h = norm(x, value(ps, p[0], x, training), value(ps, p[1], x, training));
         NDArray q = heads(Linear.linear(h, value(ps, p[4], h, training), value(ps, p[5], h, training)).singletonOrThrow(), b, slices);
         NDArray k = heads(Linear.linear(h, value(ps, p[6], h, training), value(ps, p[7], h, training)).singletonOrThrow(), b, slices);
         NDArray val = heads(Linear.linear(h, value(ps, p[8], h, training), value(ps, p[9], h, training)).singletonOrThrow(), b, slices);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(spec.headDim())).softmax(-1);
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(spec.headDim())).softmax(-1);
         scores = Dropout.dropout(scores, drop, training).singletonOrThrow();
         NDArray attended = scores.matMul(val).transpose(0, 2, 1, 3).reshape(b, slices, (long) spec.heads() * spec.headDim());
         NDArray out = Linear.linear(attended, value(ps, p[10], attended, training), value(ps, p[11], attended, training)).singletonOrThrow();
@@ -436,7 +436,7 @@ public final class MedicalTransformerJun2021Block extends AbstractBlock implemen
     private NDArray norm(NDArray x, NDArray alpha, NDArray bias) {
       long d = x.getShape().get(x.getShape().dimension() - 1);
       NDArray centred = x.sub(x.mean(new int[] {-1}, true));
-      NDArray sd = centred.square().sum(new int[] {-1}, true).div((float) (d - 1)).sqrt();
+      NDArray sd = Scalars.div(centred.square().sum(new int[] {-1}, true), (float) (d - 1)).sqrt();
       return centred.div(sd.add(1e-6f)).mul(alpha).add(bias);
     }
   }

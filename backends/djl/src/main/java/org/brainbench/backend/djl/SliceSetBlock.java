@@ -196,7 +196,7 @@ public final class SliceSetBlock extends AbstractBlock implements Embeds {
         NDArray key = Linear.linear(emb, value(ps, aggregation[1], emb, training), value(ps, aggregation[2], emb, training)).singletonOrThrow();
         NDArray val = Linear.linear(emb, value(ps, aggregation[3], emb, training), value(ps, aggregation[4], emb, training)).singletonOrThrow();
         NDArray query = Layers.own(value(ps, aggregation[0], emb, training).reshape(1, 1, h, dh), emb);
-        NDArray scores = key.reshape(b, s, h, dh).mul(query).sum(new int[] {3}).div((float) Math.sqrt(dh)); // (B, S, h)
+        NDArray scores = Scalars.div(key.reshape(b, s, h, dh).mul(query).sum(new int[] {3}), (float) Math.sqrt(dh)); // (B, S, h)
         NDArray a = scores.softmax(1).expandDims(3); // over slices
         NDArray pooled = val.reshape(b, s, h, dh).mul(a).sum(new int[] {1}).reshape(b, d); // head-major columns
         NDArray centred = pooled.sub(pooled.mean(new int[] {1}, true));

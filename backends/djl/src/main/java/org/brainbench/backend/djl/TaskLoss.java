@@ -62,7 +62,7 @@ final class TaskLoss extends Loss {
    */
   private static NDArray maskedMse(NDArray prediction, NDArray target, NDArray mask) {
     NDArray perToken = prediction.sub(target).square().mean(new int[] {2});
-    return perToken.mul(mask).sum().div(mask.sum().maximum(1f));
+    return perToken.mul(mask).sum().div(Scalars.maximum(mask.sum(), 1f));
   }
 
   /**
@@ -71,14 +71,14 @@ final class TaskLoss extends Loss {
    */
   private static NDArray softBinKl(NDArray logits, NDArray labels) {
     NDArray y = labels.add(org.brainbench.api.training.SoftBins.EPSILON);
-    return y.mul(y.log().sub(logits.logSoftmax(1))).sum().div((float) logits.getShape().get(0));
+    return Scalars.div(y.mul(y.log().sub(logits.logSoftmax(1))).sum(), (float) logits.getShape().get(0));
   }
 
   /** One logit per sample (N, 1) against class 0/1: mean of max(z, 0) - z y + log(1 + exp(-|z|)), PyTorch's BCE with logits. */
   private static NDArray binaryCrossEntropy(NDArray logit, NDArray labels) {
     NDArray z = logit.reshape(-1);
     NDArray y = labels.toType(DataType.FLOAT32, false).reshape(-1);
-    return z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
+    return Scalars.maximum(z, 0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
   }
 
   /** Mean over samples of -log softmax(logits)[label]; logits N x K, labels N. */
@@ -98,7 +98,7 @@ final class TaskLoss extends Loss {
     int[] reduce = {0, 2, 3, 4};
     NDArray intersection = prob.mul(oneHot).sum(reduce);
     NDArray total = prob.sum(reduce).add(oneHot.sum(reduce));
-    NDArray dice = intersection.mul(2).add(DICE_SMOOTH).div(total.add(DICE_SMOOTH));
+    NDArray dice = Scalars.mul(intersection, 2).add(DICE_SMOOTH).div(total.add(DICE_SMOOTH));
     NDArray foregroundDice = dice.get("1:").mean();
     return ce.add(foregroundDice.neg().add(1));
   }

@@ -59,7 +59,7 @@ final class TransformerBlock extends AbstractBlock {
     NDArray q = q3.get(0);
     NDArray k = q3.get(1);
     NDArray v = q3.get(2);
-    NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)).softmax(-1);
+    NDArray attn = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).softmax(-1);
     NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, e);
     out = proj.forward(ps, new NDList(out), training).singletonOrThrow();
     x = x.add(Dropout.dropout(out, dropout, training).singletonOrThrow());
