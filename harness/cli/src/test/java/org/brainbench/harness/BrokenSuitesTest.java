@@ -107,6 +107,8 @@ public class BrokenSuitesTest {
             "tune.learningRate: low must not exceed high"),
         Arguments.of("tuning a task without validation subjects", (UnaryOperator<String>) s -> s.replace("test: 0.25, validation: 0.2, stratify: class", "test: 0.25, validation: 0, stratify: class") + "\ntune: {learningRate: [0.0001, 0.01]}\n",
             "tune: trials are scored on validation subjects"),
+        Arguments.of("a negative split seed", (UnaryOperator<String>) s -> s.replace("test: 0.25, validation: 0.2, stratify: class", "test: 0.25, validation: 0.2, stratify: class, seed: -1"),
+            "split.seed"),
         Arguments.of("segmentation grid not divisible", (UnaryOperator<String>) s -> s.replace("preprocess: {shape: 32,", "preprocess: {shape: 40,"),
             "slice-cnn: axial slices are 40 voxels wide; segmentation needs multiples of 16"),
         Arguments.of("init from an unknown stage", (UnaryOperator<String>) s -> s.replace("init: pretrained:mt-pretrain", "init: pretrained:nope"),

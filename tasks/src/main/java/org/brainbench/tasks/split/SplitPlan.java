@@ -8,8 +8,15 @@ package org.brainbench.tasks.split;
  * @param testFraction with {@code folds == 1}: the share of subjects in the test set
  * @param validationFraction the share of the non-test subjects used for validation (early stopping)
  * @param ageBins with {@link Stratification#AGE}: the number of equal-count age bins
+ * @param seed the split's own seed, shared by every cell seed (then only the initial weights,
+ *     shuffling, augmentation and dropout vary between seeds); null: each cell's seed
  */
-public record SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins) {
+public record SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins, Long seed) {
+  /** A split that follows each cell's seed. */
+  public SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins) {
+    this(folds, testFraction, validationFraction, stratification, ageBins, null);
+  }
+
   public SplitPlan {
     if (folds < 1) {
       throw new IllegalArgumentException("folds must be >= 1, got " + folds);
@@ -26,6 +33,18 @@ public record SplitPlan(int folds, double testFraction, double validationFractio
     if (ageBins < 1) {
       throw new IllegalArgumentException("age bins must be >= 1, got " + ageBins);
     }
+  }
+
+  /** The seed that draws the split (and a label fraction's subset) of a cell with this seed. */
+  public long seedFor(long cellSeed) {
+    return seed != null ? seed : cellSeed;
+  }
+
+  /** Without the seed when it follows the cell's, as before there was one (configuration hashes stay stable). */
+  @Override
+  public String toString() {
+    return "SplitPlan[folds=" + folds + ", testFraction=" + testFraction + ", validationFraction=" + validationFraction + ", stratification="
+        + stratification + ", ageBins=" + ageBins + (seed == null ? "" : ", seed=" + seed) + "]";
   }
 
   /** 60/20/20 train/validation/test, stratified as given, 5 age bins. */

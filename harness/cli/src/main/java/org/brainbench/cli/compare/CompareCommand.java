@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = {
     "Compare results with a baseline; exit 1 on a regression, 2 on unusable input.",
     "Exact: a baseline cell missing or failed now, a changed parameter count.",
-    "Metrics, per condition (a cell across its seeds): with 3+ seeds on each side, regressed when worse than the floor AND beyond",
-    "what the seeds' spread explains (one-sided Welch test, Holm-corrected at --alpha); with fewer, the floor per cell.",
+    "Metrics, per condition (a cell across its seeds): with 3+ seeds in the baseline, regressed when worse than the floor AND beyond",
+    "what the baseline's seed-to-seed spread explains (one-sided t-test, Holm-corrected at --alpha); with fewer, the floor per cell.",
+    "A baseline may have more seeds than the results; its cells of seeds the results did not run are not required.",
     "Floors: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5% relative for mae, rmse, hd95, loss; --tolerance sets them.",
     "BASELINE may hold one baseline per hardware class in subfolders; the results' class picks one, else all are pooled."})
 public final class CompareCommand implements Callable<Integer> {
@@ -47,7 +48,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--tolerance", paramLabel = "METRIC=AMOUNT", description = "The floor of a metric: absolute (auc=0.03) or relative (mae=10%); repeatable. A metric given here is also checked.")
   List<String> tolerances = new ArrayList<>();
 
-  @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto (default: the test where seeds allow, else the floor), welch (the test; too few seeds is an error) or tolerance (the floor per cell).")
+  @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto (default: the test where the baseline has 3+ seeds, else the floor), test (too few baseline seeds is an error) or tolerance (the floor per cell).")
   String method;
 
   @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05", description = "Family-wise error rate of the metric tests (default: ${DEFAULT-VALUE}).")
@@ -70,9 +71,9 @@ public final class CompareCommand implements Callable<Integer> {
     }
     RegressionCheck.Method m = switch (method) {
       case "auto" -> RegressionCheck.Method.AUTO;
-      case "welch" -> RegressionCheck.Method.WELCH;
+      case "test" -> RegressionCheck.Method.TEST;
       case "tolerance" -> RegressionCheck.Method.TOLERANCE;
-      default -> throw new UserInputException("--method: one of auto, welch, tolerance, got \"" + method + "\"");
+      default -> throw new UserInputException("--method: one of auto, test, tolerance, got \"" + method + "\"");
     };
     if (!(alpha > 0 && alpha < 1)) {
       throw new UserInputException("--alpha: must be in (0, 1), got " + alpha);

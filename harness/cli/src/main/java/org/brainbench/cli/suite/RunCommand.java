@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.brainbench.api.backend.Backends;
 import org.brainbench.cli.Main;
 import org.brainbench.harness.UserInputException;
@@ -27,6 +30,8 @@ import picocli.CommandLine.Spec;
 /** {@code run SUITE.yaml}: runs the suite's cells and writes {@code results.jsonl} with predictions. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Run a suite's cells; writes DIR/results.jsonl, predictions/ and checkpoints/.")
 public final class RunCommand implements Callable<Integer> {
+  private static final Pattern SEEDS = Pattern.compile("(\\d{1,15})(?:-(\\d{1,15}))?");
+
   @Parameters(paramLabel = "SUITE.yaml", description = "The suite file.")
   Path suiteFile;
 
@@ -39,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--only", paramLabel = "GLOB", description = "Only cells whose id matches, e.g. 'brain-age/*/**' (* stays within one part of the id, ** crosses parts).")
   String only;
 
+  @Option(names = "--seeds", paramLabel = "LIST", description = "Run these seeds instead of the suite's, e.g. 1-10 or 1,2,5 (a CI baseline with more seeds than the suite).")
+  String seeds;
+
   @Option(names = "--shard", paramLabel = "I/N", description = "Run only shard I of N (1-based); cells needing the same pre-training run stay together. Join shards with merge.")
   String shard;
 
@@ -50,6 +58,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Suite suite = SuiteReader.read(suiteFile);
+    if (seeds != null) {
+      suite = suite.withSeeds(parseSeeds(seeds));
+    }
     List<Cell> cells = cells(suite, backend, only);
     List<String> weights = org.brainbench.harness.run.WeightsPreflight.problems(suite, cells);
     if (!weights.isEmpty()) {
@@ -87,6 +98,29 @@ public final class RunCommand implements Callable<Integer> {
     return failed > 0 ? Main.EXIT_CHECK_FAILED : Main.EXIT_OK;
   }
 
+  /** Seeds as {@code --seeds} gives them: numbers and ranges ({@code 1-10}), comma-separated, each once. */
+  static List<Long> parseSeeds(String text) {
+    LinkedHashSet<Long> out = new LinkedHashSet<>();
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      Matcher m = SEEDS.matcher(p);
+      if (!m.matches()) {
+        throw new UserInputException("--seeds: \"" + p + "\" is not a seed or a range of seeds (e.g. 1-10 or 1,2,5)");
+      }
+      long from = Long.parseLong(m.group(1));
+      long to = m.group(2) == null ? from : Long.parseLong(m.group(2));
+      if (to < from || to - from > 10_000) {
+        throw new UserInputException("--seeds: range " + p + " must go up and hold at most 10001 seeds");
+      }
+      for (long v = from; v <= to; v++) {
+        if (!out.add(v)) {
+          throw new UserInputException("--seeds: seed " + v + " is given twice");
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** The suite's cells after --backend and --only. */
   static List<Cell> cells(Suite suite, String backend, String only) {
     Suite s = suite;
@@ -94,9 +128,7 @@ public final class RunCommand implements Callable<Integer> {
       if (Backends.find(backend) == null) {
         throw new UserInputException("--backend: unknown backend \"" + backend + "\"; available: " + Backends.ids());
       }
-      s = new Suite(suite.file(), suite.name(), suite.description(), suite.builtin(), suite.datasets(), suite.tasks(), suite.models(),
-          suite.stages(), suite.training(), suite.overrides(), List.of(backend), suite.seeds(), suite.folds(), suite.labelFractions(),
-          suite.exclusions(), suite.threads(), suite.cacheFolder(), suite.tune());
+      s = suite.withBackends(List.of(backend));
     }
     List<String> problems = new ArrayList<>();
     List<Cell> cells = CellMatrix.only(CellMatrix.expand(s, problems), only);

@@ -1,11 +1,18 @@
 package org.brainbench.harness.compare;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.brainbench.harness.result.ResultRow;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
@@ -14,26 +21,28 @@ import org.brainbench.tasks.metric.MetricRegistry;
  * Compares results with a baseline (the CI regression gate).
  *
  * <p><b>Exact checks, every cell:</b> a baseline cell that is missing or failed now, and a changed
- * parameter count, are regressions; a cell the baseline lacks is listed as new.
+ * parameter count, are regressions; a cell the baseline lacks is listed as new. A baseline may hold
+ * more seeds than the results (it is recorded once, with many): its cells of seeds the results did
+ * not run at all are not required.
  *
  * <p><b>Metrics, per condition</b> (a cell's task, model, backend, fold and label fraction across
- * its seeds). With {@link Method#WELCH} (or {@link Method#AUTO} when both sides have at least
- * {@link #MIN_SEEDS} seeds of the condition), a metric regressed only when the current mean is worse
- * than the baseline's by more than its floor (the tolerance: 0.02 absolute for metrics on a 0-1
- * scale, 5% of the baseline for errors and distances, or {@code --tolerance}) <i>and</i> by more
- * than the seeds' spread explains: a one-sided Welch t-test of the two means, its p-values corrected
- * for the number of metrics tested with Holm's step-down procedure at family-wise level {@code
- * alpha}. Each finding says how noisy its condition is (the seeds' sd and the smallest worsening the
- * test would detect). With {@link Method#TOLERANCE} (or AUTO with fewer seeds), each cell is held to
- * the floor alone, as before there were seeds to test with.
+ * its seeds). With {@link Method#TEST} (or {@link Method#AUTO} when the baseline has at least
+ * {@link #MIN_BASELINE_SEEDS} seeds of the condition), a metric regressed only when the current mean
+ * is worse than the baseline's by more than its floor (the tolerance: 0.02 absolute for metrics on a
+ * 0-1 scale, 5% of the baseline for errors and distances, or {@code --tolerance}) <i>and</i> by
+ * more than the baseline's seed-to-seed spread explains ({@link SpreadTest}, one-sided), the
+ * p-values corrected for the number of metrics tested with Holm's step-down procedure at
+ * family-wise level {@code alpha}. Each finding says how noisy its condition is (the seeds' sd and
+ * the smallest worsening the test would detect). With {@link Method#TOLERANCE} (or AUTO with fewer
+ * baseline seeds), each cell is held to the floor alone.
  */
 public final class RegressionCheck {
   /** How metrics are judged. */
   public enum Method {
-    /** Welch where both sides have {@link #MIN_SEEDS} seeds of a condition, else the tolerance per cell. */
+    /** The test where the baseline has {@link #MIN_BASELINE_SEEDS} seeds of a condition, else the tolerance per cell. */
     AUTO,
-    /** Welch for every condition; fewer seeds is a usage error. */
-    WELCH,
+    /** The test for every condition; a baseline with fewer seeds is a usage error. */
+    TEST,
     /** The tolerance per cell, seed by seed. */
     TOLERANCE;
 
@@ -42,9 +51,10 @@ public final class RegressionCheck {
     }
   }
 
-  /** Seeds a condition needs on each side for the test. */
-  public static final int MIN_SEEDS = 3;
+  /** Seeds of a condition the baseline needs for the test (the results may have any number). */
+  public static final int MIN_BASELINE_SEEDS = 3;
   private static final double DEFAULT_ABSOLUTE = 0.02;
+  private static final Pattern SEED = Pattern.compile("/(s[0-9]+)/");
   private static final double DEFAULT_RELATIVE = 0.05;
 
   private final Map<String, Tolerance> tolerances = new LinkedHashMap<>();
@@ -96,7 +106,7 @@ public final class RegressionCheck {
         firstOk.putIfAbsent(r.cell(), r);
       }
     }
-    findings.addAll(structure(firstOk, current));
+    findings.addAll(structure(firstOk, current, seedsOf(current.keySet())));
     Map<String, List<ResultRow>> base = new LinkedHashMap<>();
     for (ResultRow r : baseline) {
       if (r.ok()) {
@@ -111,10 +121,10 @@ public final class RegressionCheck {
       if (b.get(0).isStage() || n.isEmpty()) {
         continue; // stages: missing or failed is all that is checked; a condition with nothing to compare was reported above
       }
-      boolean enough = b.size() >= MIN_SEEDS && n.size() >= MIN_SEEDS;
-      if (method == Method.WELCH && !enough) {
-        throw new IllegalArgumentException(e.getKey() + " has " + b.size() + " seed(s) in the baseline and " + n.size() + " now; --method welch needs "
-            + MIN_SEEDS + " or more on each side (or use --method tolerance)");
+      boolean enough = b.size() >= MIN_BASELINE_SEEDS;
+      if (method == Method.TEST && !enough) {
+        throw new IllegalArgumentException(e.getKey() + " has " + b.size() + " seed(s) in the baseline; --method test needs "
+            + MIN_BASELINE_SEEDS + " or more (record the baseline with run --seeds, or use --method tolerance)");
       }
       if (method == Method.TOLERANCE || !enough) {
         findings.addAll(perCell(b, current));
@@ -131,15 +141,19 @@ public final class RegressionCheck {
               "metric missing in " + (n.size() - nv.length) + " of " + n.size() + " runs"));
           continue;
         }
-        tests.add(new Pending(e.getKey(), metric, WelchTest.of(bv, nv, MetricRegistry.higherIsBetter(metric))));
+        tests.add(new Pending(e.getKey(), metric, SpreadTest.of(bv, nv, MetricRegistry.higherIsBetter(metric))));
       }
     }
     findings.addAll(judge(tests));
     return findings;
   }
 
-  /** Missing, failed, new and re-sized cells: exact, whatever the method. */
-  private static List<Finding> structure(Map<String, ResultRow> baseline, Map<String, ResultRow> current) {
+  /**
+   * Missing, failed, new and re-sized cells: exact, whatever the method.
+   *
+   * @param seeds the seeds the results ran (a baseline cell of another seed is not required)
+   */
+  private static List<Finding> structure(Map<String, ResultRow> baseline, Map<String, ResultRow> current, Set<String> seeds) {
     List<Finding> out = new ArrayList<>();
     for (var e : baseline.entrySet()) {
       String cell = e.getKey();
@@ -147,6 +161,9 @@ public final class RegressionCheck {
       ResultRow now = current.get(cell);
       if (!base.ok()) {
         continue; // a baseline that failed sets no bar
+      }
+      if (now == null && !seeds.isEmpty() && !seeds.contains(seed(cell))) {
+        continue; // a seed the baseline has beyond the results'
       }
       if (now == null) {
         out.add(new Finding(cell, "", Double.NaN, Double.NaN, null, Finding.Verdict.REGRESSED, "missing from the results"));
@@ -173,6 +190,18 @@ public final class RegressionCheck {
     return out;
   }
 
+  /** The seed part of a cell id ({@code s2}), or "" for an id without one. */
+  private static String seed(String cell) {
+    Matcher m = SEED.matcher(cell);
+    return m.find() ? m.group(1) : "";
+  }
+
+  private static Set<String> seedsOf(Collection<String> cells) {
+    Set<String> out = new TreeSet<>();
+    cells.forEach(c -> out.add(seed(c)));
+    return out;
+  }
+
   /** A condition's rows that finished ok, by condition, in the results' order. */
   private static Map<String, List<ResultRow>> groups(Map<String, ResultRow> rows) {
     Map<String, List<ResultRow>> out = new LinkedHashMap<>();
@@ -196,7 +225,7 @@ public final class RegressionCheck {
     return s / v.length;
   }
 
-  private record Pending(String condition, String metric, WelchTest test) {}
+  private record Pending(String condition, String metric, SpreadTest test) {}
 
   /**
    * Holm's step-down procedure over every metric test: the i-th smallest p-value (i from 0) is held
@@ -207,7 +236,7 @@ public final class RegressionCheck {
     int m = tests.size();
     List<Pending> byP = new ArrayList<>(tests);
     byP.sort(Comparator.comparingDouble(t -> t.test().p()));
-    java.util.Set<Pending> significant = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<Pending> significant = Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < m; i++) {
       if (byP.get(i).test().p() <= alpha / (m - i)) {
         significant.add(byP.get(i));
@@ -217,7 +246,7 @@ public final class RegressionCheck {
     }
     List<Finding> out = new ArrayList<>();
     for (Pending t : tests) {
-      WelchTest w = t.test();
+      SpreadTest w = t.test();
       Tolerance floor = tolerance(t.metric());
       double allowed = floor.allowance(w.baselineMean());
       // the level a single test would be held to first (the strictest Holm step): what "detectable" reports
@@ -226,18 +255,18 @@ public final class RegressionCheck {
       String why;
       if (significant.contains(t) && w.worse() > allowed + 1e-12) {
         v = Finding.Verdict.REGRESSED;
-        why = String.format(Locale.ROOT, "worse by %s, beyond the %s floor and the seeds' spread (one-sided Welch p %.2g, Holm over %d tests at %s)",
+        why = String.format(Locale.ROOT, "worse by %s, beyond the %s floor and the baseline's spread (one-sided t-test p %.2g, Holm over %d tests at %s)",
             number(w.worse()), floor, w.p(), m, number(alpha));
       } else if (-w.worse() > Math.max(allowed, w.detectable(alpha)) + 1e-12) {
         v = Finding.Verdict.IMPROVED;
         why = "better by " + number(-w.worse());
       } else {
         v = Finding.Verdict.SAME;
-        why = w.worse() > allowed + 1e-12 ? String.format(Locale.ROOT, "worse by %s, within what %d+%d seeds' spread explains (p %.2g)", number(w.worse()),
-            w.baselineRuns(), w.currentRuns(), w.p()) : "";
+        why = w.worse() > allowed + 1e-12 ? String.format(Locale.ROOT, "worse by %s, within what the baseline's spread explains (p %.2g)", number(w.worse()),
+            w.p()) : "";
       }
       String noise = String.format(Locale.ROOT, "%d->%d seeds, sd %s->%s, detectable %s", w.baselineRuns(), w.currentRuns(), number(w.baselineSd()),
-          number(w.currentSd()), number(detectable));
+          Double.isNaN(w.currentSd()) ? "-" : number(w.currentSd()), number(detectable));
       out.add(new Finding(t.condition(), t.metric(), w.baselineMean(), w.currentMean(), floor, v, why.isEmpty() ? noise : why + "; " + noise));
     }
     return out;

@@ -79,9 +79,10 @@ final class CellRunner {
 
   static Prepared prepare(Cell cell, TaskData data) {
     TaskEntry task = cell.task();
-    Split split = Splitter.split(data.strata(), task.split(), cell.fold(), cell.seed());
+    long splitSeed = task.split().seedFor(cell.seed());
+    Split split = Splitter.split(data.strata(), task.split(), cell.fold(), splitSeed);
     if (cell.labelFraction() < 1) {
-      split = Splitter.labelFraction(split, data.strata(), cell.labelFraction(), Seeds.mix(cell.seed(), "labelFraction"));
+      split = Splitter.labelFraction(split, data.strata(), cell.labelFraction(), Seeds.mix(splitSeed, "labelFraction"));
     }
     List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
     List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));

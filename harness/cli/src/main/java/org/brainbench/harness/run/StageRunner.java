@@ -58,7 +58,7 @@ final class StageRunner {
     Instant started = Instant.now();
     Environment.resetPeakMemory();
     try {
-      Split split = Splitter.split(data.strata(), cell.task().split(), 0, cell.seed());
+      Split split = Splitter.split(data.strata(), cell.task().split(), 0, cell.task().split().seedFor(cell.seed()));
       List<Sample> train = data.samples(split.scans(data.dataset(), Partition.TRAIN));
       List<Sample> validation = data.samples(split.scans(data.dataset(), Partition.VALIDATION));
       row.split = CellRunner.counts(split);

@@ -47,6 +47,18 @@ public record Suite(
     exclusions = List.copyOf(exclusions);
   }
 
+  /** This suite on other backends (run --backend). */
+  public Suite withBackends(List<String> b) {
+    return new Suite(file, name, description, builtin, datasets, tasks, models, stages, training, overrides, b, seeds, folds, labelFractions,
+        exclusions, threads, cacheFolder, tune);
+  }
+
+  /** This suite with other seeds (run --seeds: a baseline with more seeds than the suite's). */
+  public Suite withSeeds(List<Long> s) {
+    return new Suite(file, name, description, builtin, datasets, tasks, models, stages, training, overrides, backends, s, folds, labelFractions,
+        exclusions, threads, cacheFolder, tune);
+  }
+
   public Stage stage(String name) {
     return stages.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
   }

@@ -47,7 +47,7 @@ public final class SuiteReader {
   static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training", "seed");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
-  static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins");
+  static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins", "seed");
   static final Set<String> MODEL = Set.of("id", "name", "params", "training", "init", "finetune");
   static final String PRETRAINED = "pretrained:";
   static final Set<String> RULE = Set.of("task", "model", "backend", "seed", "fold", "labelFraction");
@@ -443,6 +443,11 @@ public final class SuiteReader {
     String defaultStrat = type == TaskType.CLASSIFY ? "class" : type == TaskType.REGRESS ? "age" : "none";
     String strat = n.get("stratify").choice(defaultStrat, List.of("class", "age", "none"));
     Long bins = n.get("ageBins").integer(5L, 1, 100);
+    Node seedNode = n.get("seed");
+    Long seed = seedNode.integer(null, 0, Long.MAX_VALUE);
+    if (!seedNode.isMissing() && seed == null) {
+      return null;
+    }
     if (folds == null || test == null || validation == null || strat == null || bins == null) {
       return null;
     }
@@ -451,7 +456,7 @@ public final class SuiteReader {
       return null;
     }
     try {
-      return new SplitPlan(folds.intValue(), test, validation, Stratification.fromId(strat), bins.intValue());
+      return new SplitPlan(folds.intValue(), test, validation, Stratification.fromId(strat), bins.intValue(), seed);
     } catch (IllegalArgumentException e) {
       n.problem(e.getMessage());
       return null;

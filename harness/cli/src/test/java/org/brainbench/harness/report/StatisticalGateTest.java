@@ -38,7 +38,7 @@ class StatisticalGateTest {
     maes(now, 5.8, 6.6, 7.4); // 10% worse on average, but within the seeds' spread (sd 1)
     BrokenSuitesTest.Result r = compare(base.folder(), now.folder(), "--all");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("age/m/djl/s*/f0/p1").contains("within what 3+3 seeds' spread explains").contains("3->3 seeds, sd 1.00->0.800")
+    assertThat(r.out()).contains("age/m/djl/s*/f0/p1").contains("within what the baseline's spread explains").contains("3->3 seeds, sd 1.00->0.800")
         .contains("detectable");
     BrokenSuitesTest.Result perCell = compare(base.folder(), now.folder(), "--method", "tolerance");
     assertThat(perCell.exit()).as("seed by seed, 5.0 -> 5.8 is beyond 5%").isEqualTo(1);
@@ -54,7 +54,30 @@ class StatisticalGateTest {
     assertThat(r.exit()).isEqualTo(1);
     String line = r.out().lines().filter(l -> l.startsWith("regressed")).findFirst().orElseThrow();
     assertThat(line).contains("age/m/djl/s*/f0/p1").contains("mae").contains("5.2000").contains("9.2000").contains("worse by 4.00")
-        .contains("one-sided Welch p");
+        .contains("one-sided t-test p");
+  }
+
+  @Test
+  void aBaselineWithMoreSeedsTestsAFewSeedRunAndRequiresOnlyItsSeeds() throws Exception {
+    ResultsFixture base = new ResultsFixture(dir.resolve("base"));
+    maes(base, 5.0, 5.4, 4.8, 5.2, 5.1, 4.9, 5.3, 5.0, 5.2, 4.9); // ten seeds, sd about 0.18
+    ResultsFixture healthy = new ResultsFixture(dir.resolve("healthy"));
+    maes(healthy, 5.3, 5.1);
+    BrokenSuitesTest.Result ok = compare(base.folder(), healthy.folder());
+    assertThat(ok.exit()).as(ok.out()).isZero();
+    assertThat(ok.out()).doesNotContain("missing");
+    ResultsFixture worse = new ResultsFixture(dir.resolve("worse"));
+    maes(worse, 6.0, 6.2); // 1.0 worse: five baseline sds
+    BrokenSuitesTest.Result red = compare(base.folder(), worse.folder());
+    assertThat(red.exit()).as(red.out()).isEqualTo(1);
+    assertThat(red.out()).contains("10->2 seeds");
+    ResultsFixture gap = new ResultsFixture(dir.resolve("gap"));
+    gap.regress("age", "m", 1, 5.0);
+    gap.regress("age", "m", 3, 5.0);
+    gap.failed("age", "regress", "m", 2, "out of memory"); // a seed the run had, failed
+    BrokenSuitesTest.Result failed = compare(base.folder(), gap.folder());
+    assertThat(failed.exit()).isEqualTo(1);
+    assertThat(failed.out()).contains("age/m/djl/s2/f0/p1");
   }
 
   @Test
@@ -77,9 +100,9 @@ class StatisticalGateTest {
     maes(base, 5.0);
     ResultsFixture now = new ResultsFixture(dir.resolve("now"));
     maes(now, 5.0);
-    BrokenSuitesTest.Result r = compare(base.folder(), now.folder(), "--method", "welch");
+    BrokenSuitesTest.Result r = compare(base.folder(), now.folder(), "--method", "test");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("has 1 seed(s) in the baseline and 1 now; --method welch needs 3").doesNotContain("\tat ");
+    assertThat(r.err()).contains("has 1 seed(s) in the baseline; --method test needs 3").doesNotContain("\tat ");
     ResultsFixture other = new ResultsFixture(dir.resolve("other"));
     ObjectNode row = other.regress("age", "m", 1, 5.0);
     row.put("suite", "quickstart");
