@@ -62,6 +62,28 @@ class CliTest {
   }
 
   @Test
+  void everyHelpPageRendersWithoutPicocliWarnings() {
+    // A '%' that is not doubled in a description makes picocli print a warning instead of the text.
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true));
+    List<String> pages = new java.util.ArrayList<>();
+    try {
+      java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(new picocli.CommandLine(new Main())));
+      while (!todo.isEmpty()) {
+        picocli.CommandLine c = todo.pop();
+        pages.add(c.getUsageMessage());
+        todo.addAll(c.getSubcommands().values());
+      }
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(pages).hasSizeGreaterThan(10);
+    assertThat(captured.toString()).doesNotContain("picocli WARN");
+    assertThat(String.join("\n", pages)).contains("5% relative");
+  }
+
+  @Test
   void synthRejectsBadSettingsClearly() {
     Result r = run("data", "synth", "--out", "x", "--tasks", "classify,dance");
     assertThat(r.exit).isEqualTo(2);

@@ -130,6 +130,12 @@ public class BrokenSuitesTest {
             "stage \"vit-pretrain\" pre-trains inflated-vit, not medical-transformer"),
         Arguments.of("unknown fine-tuning mode", (UnaryOperator<String>) s -> s.replace("init: pretrained:mt-pretrain", "init: pretrained:mt-pretrain\n    finetune: partly"),
             "models[1].finetune: must be one of [full, frozen-encoder, head-only, linear-probe]"),
+        Arguments.of("regions on a classify task", (UnaryOperator<String>) s -> s.replace("    classes: [CN, AD]\n", "    classes: [CN, AD]\n    regions: brats2021\n"),
+            "tasks[0].regions: only segment tasks have regions"),
+        Arguments.of("regions of labels the task lacks", (UnaryOperator<String>) s -> s.replace("    labels: [1, 2, 4]", "    labels: [1, 2, 4]\n    regions: brats2023"),
+            "tasks[2].regions: brats2023 regions are made of the labels [1, 2, 3], which the task's labels [1, 2, 4] do not all hold"),
+        Arguments.of("unknown regions", (UnaryOperator<String>) s -> s.replace("    labels: [1, 2, 4]", "    labels: [1, 2, 4]\n    regions: brats2019"),
+            "tasks[2].regions: must be one of [brats2021, brats2023, msd, none]"),
         Arguments.of("exclude names an unknown model", (UnaryOperator<String>) s -> s + "\nexclude:\n  - {model: vit}\n",
             "exclude[0].model: no model named \"vit\""));
   }

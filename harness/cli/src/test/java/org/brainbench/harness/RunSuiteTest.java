@@ -36,7 +36,7 @@ class RunSuiteTest {
       tasks:
         - {name: cls, type: classify, dataset: cls, classes: [CN, AD], split: {test: 0.3, validation: 0.2}}
         - {name: age, type: regress, dataset: age, split: {test: 0.3, validation: 0.2}}
-        - {name: seg, type: segment, dataset: seg, labels: [1, 2, 4], split: {test: 0.3, validation: 0.2}}
+        - {name: seg, type: segment, dataset: seg, labels: [1, 2, 4], regions: brats2021, split: {test: 0.3, validation: 0.2}}
       models:
         - id: cnn3d
           params: {channels: [4, 8, 8], segmentationLevels: 2, dropout: 0}
@@ -121,6 +121,24 @@ class RunSuiteTest {
     JsonNode segRow = rows.get("seg/cnn3d/djl/s1/f0/p1").get("metrics");
     assertThat(ss.get("metrics").get("dice").asDouble()).isCloseTo(segRow.get("dice").asDouble(), within(1e-9));
     assertThat(ss.get("metrics").get("hd95").asDouble()).isCloseTo(segRow.get("hd95").asDouble(), within(1e-6));
+    assertThat(ss.get("metrics").has("diceWT")).isFalse();
+    // the BraTS regions, in the row and from score --regions alike
+    assertThat(rows.get("seg/cnn3d/djl/s1/f0/p1").get("labelConvention").asText()).isEqualTo("brats2021");
+    assertThat(rows.get("cls/cnn3d/djl/s1/f0/p1").has("labelConvention")).isFalse();
+    BrokenSuitesTest.Result regions = BrokenSuitesTest.cli("score", "--task", "segment", "--truth", seg.resolve("truth").toString(),
+        "--pred", seg.resolve("pred").toString(), "--regions", "brats2021", "--json");
+    assertThat(regions.exit()).as(regions.err()).isZero();
+    JsonNode rs = new ObjectMapper().readTree(regions.out());
+    for (String m : List.of("diceWT", "diceTC", "diceET", "hd95WT", "hd95TC", "hd95ET")) {
+      assertThat(segRow.has(m)).as(m).isTrue();
+      assertThat(rs.get("metrics").get(m).asDouble()).as(m).isCloseTo(segRow.get(m).asDouble(), within(1e-6));
+      assertThat(rows.get("seg/cnn3d/djl/s1/f0/p1").get("ci95").has(m)).as("ci95." + m).isTrue();
+    }
+    assertThat(rs.get("perCase").get(0).get("regionDice").has("WT")).isTrue();
+    BrokenSuitesTest.Result wrong = BrokenSuitesTest.cli("score", "--task", "regress", "--truth", seg.resolve("truth").toString(),
+        "--pred", seg.resolve("pred").toString(), "--regions", "brats2021");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).contains("--regions: only segment predictions have regions").doesNotContain("\tat ");
   }
 
   @Test

@@ -12,11 +12,17 @@ import org.brainbench.tasks.TaskType;
  *
  * @param source the manifest file or dataset folder it came from
  * @param channels the name of each image channel (e.g. {@code t1}, {@code flair})
+ * @param labelConvention what the segmentation labels mean, when the layout says (BraTS, MSD), else null
  */
-public record Dataset(String name, TaskType type, Path source, List<String> channels, List<Scan> scans) {
+public record Dataset(String name, TaskType type, Path source, List<String> channels, List<Scan> scans, LabelConvention labelConvention) {
   public Dataset {
     channels = List.copyOf(channels);
     scans = List.copyOf(scans);
+  }
+
+  /** A dataset whose layout does not name a label convention. */
+  public Dataset(String name, TaskType type, Path source, List<String> channels, List<Scan> scans) {
+    this(name, type, source, channels, scans, null);
   }
 
   /** Scans grouped by subject, in first-seen order. */

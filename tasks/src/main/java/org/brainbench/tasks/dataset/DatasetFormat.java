@@ -12,8 +12,12 @@ public enum DatasetFormat {
   MANIFEST,
   /** A BIDS-style folder with participants.tsv. */
   BIDS,
-  /** BraTS-style case folders. */
-  BRATS;
+  /** BraTS case folders, the challenge's naming (2021 or 2023) detected from the files. */
+  BRATS,
+  /** BraTS case folders named as in 2021 and earlier ({@code <case>_t1ce}, labels 1/2/4). */
+  BRATS2021,
+  /** BraTS case folders named as in 2023 and later ({@code <case>-t1c}, labels 1/2/3). */
+  BRATS2023;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -41,6 +41,8 @@ public final class DatasetLoader {
       }
       case BIDS -> BidsReader.read(path, source.name(), type, source.labelColumn(), problems);
       case BRATS -> BratsReader.read(path, source.name(), type, source.modalities(), problems);
+      case BRATS2021 -> BratsReader.read(path, source.name(), type, source.modalities(), LabelConvention.BRATS2021, problems);
+      case BRATS2023 -> BratsReader.read(path, source.name(), type, source.modalities(), LabelConvention.BRATS2023, problems);
     };
   }
 }

@@ -41,6 +41,14 @@ public final class MetricRegistry {
         + "the image diagonal when exactly one mask is empty, 0 when both are", true, true, true, false);
     add("dicePerLabel", s, HIGHER_IS_BETTER, "dice of each label, mean over cases (a map from label value)", false, false, false, false);
     add("hd95PerLabel", s, LOWER_IS_BETTER, "hd95 of each label, mean over cases (a map from label value)", false, false, false, false);
+    for (String region : List.of("WT", "TC", "ET")) {
+      add("dice" + region, s, HIGHER_IS_BETTER, "Dice of the BraTS region " + region + " (the union of its labels), mean over cases; "
+          + "reported when the task has regions", true, false, false, false);
+    }
+    for (String region : List.of("WT", "TC", "ET")) {
+      add("hd95" + region, s, LOWER_IS_BETTER, "HD95 of the BraTS region " + region + " in mm, mean over cases, empty masks as for hd95; "
+          + "reported when the task has regions", true, false, false, false);
+    }
     TaskType p = TaskType.PRETRAIN;
     add("loss", p, LOWER_IS_BETTER, "the pre-training objective on the stage's validation scans, at the best epoch", true, true, true, true);
     add("embeddingStd", p, HIGHER_IS_BETTER,
@@ -94,6 +102,11 @@ public final class MetricRegistry {
   /** The metric leaderboards rank this task type by. */
   public static MetricDefinition primary(TaskType type) {
     return of(type).stream().filter(MetricDefinition::primary).findFirst().orElseThrow();
+  }
+
+  /** The BraTS region metrics ({@code diceWT} ... {@code hd95ET}), reported only by tasks with regions. */
+  public static boolean isRegionMetric(String name) {
+    return name.matches("(dice|hd95)(WT|TC|ET)");
   }
 
   /**

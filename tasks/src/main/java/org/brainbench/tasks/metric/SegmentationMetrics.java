@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.brainbench.tasks.dataset.LabelConvention;
 
 /**
  * Segmentation metrics per docs/metrics.md, as MONAI computes them, with the empty cases written down.
@@ -34,6 +35,9 @@ public final class SegmentationMetrics {
 
   /** Dice and HD95 per label of one case. */
   public record CaseScores(String id, Map<Integer, Double> dice, Map<Integer, Double> hd95) {}
+
+  /** Dice and HD95 per region ({@code WT}, {@code TC}, {@code ET}) of one case. */
+  public record RegionScores(String id, Map<String, Double> dice, Map<String, Double> hd95) {}
 
   /** Every non-zero label in any truth or prediction. */
   public static SortedSet<Integer> labels(List<Case> cases) {
@@ -84,6 +88,37 @@ public final class SegmentationMetrics {
     m.put("dicePerLabel", dicePer);
     m.put("hd95", count == 0 ? Double.NaN : hdAll / count);
     m.put("hd95PerLabel", hdPer);
+    return m;
+  }
+
+  /**
+   * Dice and HD95 of each region, a region being the union of its labels in both maps; the empty
+   * cases as for a label (both empty: Dice 1, HD95 0; one empty: Dice 0, HD95 the image diagonal).
+   */
+  public static RegionScores scoreRegions(Case c, List<LabelConvention.Region> regions) {
+    Map<String, Double> dice = new LinkedHashMap<>();
+    Map<String, Double> hd = new LinkedHashMap<>();
+    for (LabelConvention.Region r : regions) {
+      boolean[] a = r.mask(c.truth());
+      boolean[] b = r.mask(c.prediction());
+      dice.put(r.id(), dice(a, b));
+      hd.put(r.id(), hd95(a, b, c.shape(), c.spacing()));
+    }
+    return new RegionScores(c.id(), dice, hd);
+  }
+
+  /** Means over cases: {@code diceWT}, {@code diceTC}, ..., then {@code hd95WT}, ... (NaN without cases). */
+  public static Map<String, Double> aggregateRegions(List<RegionScores> scores, List<LabelConvention.Region> regions) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String metric : List.of("dice", "hd95")) {
+      for (LabelConvention.Region r : regions) {
+        double sum = 0;
+        for (RegionScores s : scores) {
+          sum += (metric.equals("dice") ? s.dice() : s.hd95()).get(r.id());
+        }
+        m.put(metric + r.id(), scores.isEmpty() ? Double.NaN : sum / scores.size());
+      }
+    }
     return m;
   }
 

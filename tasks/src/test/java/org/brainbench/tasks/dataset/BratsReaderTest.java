@@ -55,6 +55,51 @@ class BratsReaderTest {
     assertThat(first.origin()).isEqualTo(root.resolve("BraTS_001").toString());
   }
 
+  private void writeCase2023(String id, List<String> modalities, boolean seg) throws IOException {
+    for (String m : modalities) {
+      image(root.resolve(id).resolve(id + "-" + m + ".nii.gz"));
+    }
+    if (seg) {
+      labels(root.resolve(id).resolve(id + "-seg.nii.gz"), 0, 1, 2, 3);
+    }
+  }
+
+  @Test
+  void readsTheBrats2023NamingAndSaysWhichConventionItIs() throws IOException {
+    writeCase2023("BraTS-GLI-00001-000", List.of("t1n", "t1c", "t2w", "t2f"), true);
+    writeCase2023("BraTS-MEN-00002-001", List.of("t1n", "t1c", "t2w", "t2f"), true);
+
+    // the suite's default modalities are 2021's names: they find 2023's files
+    Dataset d = BratsReader.read(root, "brats", TaskType.SEGMENT, BratsReader.DEFAULT_MODALITIES, problems);
+
+    assertThat(problems).isEmpty();
+    assertThat(d.labelConvention()).isEqualTo(LabelConvention.BRATS2023);
+    assertThat(d.channels()).containsExactly("t1n", "t1c", "t2w", "t2f");
+    assertThat(d.scans()).extracting(Scan::subjectId).containsExactly("BraTS-GLI-00001-000", "BraTS-MEN-00002-001");
+    assertThat(d.scans().get(0).images().get(1)).isEqualTo(root.resolve("BraTS-GLI-00001-000/BraTS-GLI-00001-000-t1c.nii.gz").toAbsolutePath());
+    assertThat(d.scans().get(0).mask()).isEqualTo(root.resolve("BraTS-GLI-00001-000/BraTS-GLI-00001-000-seg.nii.gz").toAbsolutePath());
+    Dataset byNewNames = BratsReader.read(root, "brats", TaskType.SEGMENT, List.of("t2f"), problems);
+    assertThat(byNewNames.channels()).containsExactly("t2f");
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void aForcedNamingThatDoesNotMatchNamesTheMissingFiles() throws IOException {
+    writeCase2023("BraTS-GLI-00001-000", List.of("t1n"), true);
+    Dataset d = BratsReader.read(root, "brats", TaskType.SEGMENT, List.of("t1"), LabelConvention.BRATS2021, problems);
+    assertThat(d.labelConvention()).isEqualTo(LabelConvention.BRATS2021);
+    assertThat(problems).extracting(DatasetProblem::message)
+        .containsExactly("missing BraTS-GLI-00001-000_t1.nii.gz", "missing BraTS-GLI-00001-000_seg.nii.gz");
+  }
+
+  @Test
+  void the2021NamingIsNamedToo() throws IOException {
+    writeCase("BraTS2021_00000", ".nii.gz", BratsReader.DEFAULT_MODALITIES, true);
+    assertThat(BratsReader.read(root, "brats", TaskType.SEGMENT, BratsReader.DEFAULT_MODALITIES, problems).labelConvention())
+        .isEqualTo(LabelConvention.BRATS2021);
+    assertThat(DatasetFormat.fromId("brats2023")).isEqualTo(DatasetFormat.BRATS2023);
+  }
+
   @Test
   void prefersNiiGzWhenBothExist() throws IOException {
     writeCase("c1", ".nii.gz", List.of("t1"), true);
@@ -112,7 +157,7 @@ class BratsReaderTest {
     writeCase("c1", ".nii.gz", BratsReader.DEFAULT_MODALITIES, true);
     writeCase("c2", ".nii.gz", BratsReader.DEFAULT_MODALITIES, false);
     labels(root.resolve("c2/c2_seg.nii.gz"), 0, 1, 3);
-    Expectations brats = new Expectations(List.of(), Set.copyOf(BratsRegions.LABELS));
+    Expectations brats = new Expectations(List.of(), LabelConvention.BRATS2021.labels().keySet());
 
     DatasetException e = catchThrowableOfType(DatasetException.class, () -> DatasetLoader.load(DatasetSource.of("brats", root), TaskType.SEGMENT, brats));
 

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     "Metrics, per condition (a cell across its seeds): with 3+ seeds in the baseline, regressed when worse than the floor AND beyond",
     "what the baseline's seed-to-seed spread explains (one-sided t-test, Holm-corrected at --alpha); with fewer, the floor per cell.",
     "A baseline may have more seeds than the results; its cells of seeds the results did not run are not required.",
-    "Floors: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5% relative for mae, rmse, hd95, loss; --tolerance sets them.",
+    "Floors: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5%% relative for mae, rmse, hd95, loss; --tolerance sets them.",
     "BASELINE may hold one baseline per hardware class in subfolders; the results' class picks one, else all are pooled."})
 public final class CompareCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "BASELINE", description = "Baseline results (results.jsonl, its folder, or a folder of hardware-class folders).")
@@ -45,7 +45,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "RESULTS", description = "Results to check (results.jsonl or its folder).")
   Path results;
 
-  @Option(names = "--tolerance", paramLabel = "METRIC=AMOUNT", description = "The floor of a metric: absolute (auc=0.03) or relative (mae=10%); repeatable. A metric given here is also checked.")
+  @Option(names = "--tolerance", paramLabel = "METRIC=AMOUNT", description = "The floor of a metric: absolute (auc=0.03) or relative (mae=10%%); repeatable. A metric given here is also checked.")
   List<String> tolerances = new ArrayList<>();
 
   @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto (default: the test where the baseline has 3+ seeds, else the floor), test (too few baseline seeds is an error) or tolerance (the floor per cell).")

@@ -21,6 +21,7 @@ import org.brainbench.cli.Main;
 import org.brainbench.harness.UserInputException;
 import org.brainbench.harness.score.Scores;
 import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.dataset.LabelConvention;
 import org.brainbench.tasks.metric.SegmentationMetrics;
 import org.brainbench.tasks.nifti.NiftiVolumes;
 import org.brainbench.tasks.volume.Volume;
@@ -50,6 +51,10 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {task, n, metrics, ci95, perCase} as JSON.")
   boolean json;
 
+  @Option(names = "--regions", paramLabel = "CONVENTION", description = "segment: also score the BraTS regions (diceWT ... hd95ET) of this label "
+      + "convention: brats2021 (1/2/4), brats2023 (1/2/3), msd (Decathlon 1/2/3) or none (default: ${DEFAULT-VALUE}).")
+  String regions = "none";
+
   @Option(names = "--seed", paramLabel = "K", description = "Seed of the bootstrap confidence intervals (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -58,6 +63,9 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     TaskType type = TaskType.fromId(task);
+    if (!"none".equals(regions) && type != TaskType.SEGMENT) {
+      throw new UserInputException("--regions: only segment predictions have regions");
+    }
     Scores scores = switch (type == null ? TaskType.PRETRAIN : type) {
       case CLASSIFY -> classify();
       case REGRESS -> regress();
@@ -159,7 +167,18 @@ public final class ScoreCommand implements Callable<Integer> {
       }
       cases.add(new SegmentationMetrics.Case(id, a.channel(0), b.channel(0), a.shape(), a.spacing()));
     }
-    return Scores.segment(cases, seed);
+    return Scores.segment(cases, regions(), seed);
+  }
+
+  private List<LabelConvention.Region> regions() {
+    if ("none".equals(regions)) {
+      return List.of();
+    }
+    LabelConvention c = LabelConvention.fromId(regions);
+    if (c == null) {
+      throw new UserInputException("--regions " + regions + ": one of brats2021, brats2023, msd, none");
+    }
+    return c.regions();
   }
 
   private static Map<String, Path> niftiFolder(Path folder) throws IOException {

@@ -21,6 +21,8 @@ import org.brainbench.tasks.TaskType;
  * @param objective the pre-training objective a stage trained ({@code triplet}, {@code masked-encoding}); null for a cell
  * @param peakRssBytes peak resident memory of the cell, null where it cannot be measured
  * @param tuning the hyperparameter search that chose the cell's training settings, or null
+ * @param labelConvention segment cells scored with BraTS regions: whose label convention defined them
+ *     ({@code brats2021}, {@code brats2023}, {@code msd}); else null
  */
 public record ResultRow(
     int schema,
@@ -54,7 +56,8 @@ public record ResultRow(
     String weights,
     String objective,
     Long peakRssBytes,
-    TuningReport tuning) {
+    TuningReport tuning,
+    String labelConvention) {
   /** The schema version this build reads and writes. */
   public static final int SCHEMA = 1;
 

@@ -35,6 +35,9 @@ public final class ResultRows {
     o.put("task", r.task());
     o.put("taskType", r.taskType().id());
     o.put("dataset", r.dataset());
+    if (r.labelConvention() != null) {
+      o.put("labelConvention", r.labelConvention());
+    }
     o.put("model", r.model());
     o.put("modelId", r.modelId());
     if (r.protocol() != null) {
@@ -192,7 +195,7 @@ public final class ResultRows {
         o.path("epochs").isNumber() ? o.get("epochs").asInt() : null, o.path("bestEpoch").isNumber() ? o.get("bestEpoch").asInt() : null,
         o.path("resumedFromEpoch").asInt(0), history, o.path("trainWallSeconds").isNumber() ? o.get("trainWallSeconds").asDouble() : null,
         text(o, "weights"), text(o, "objective"), peak.isNumber() ? peak.asLong() : null,
-        o.path("tuning").isObject() ? tuning(o.get("tuning")) : null);
+        o.path("tuning").isObject() ? tuning(o.get("tuning")) : null, text(o, "labelConvention"));
   }
 
   private static ObjectNode provenance(Provenance p) {

@@ -95,7 +95,7 @@ final class CellRunner {
     // what the model derives from the training targets (SFCN's age bins) is fixed before it is built
     ModelSpec spec = task.type() == org.brainbench.tasks.TaskType.REGRESS ? cell.model().spec().fittedToTargets(task.type(), Targets.ages(train))
         : cell.model().spec();
-    return new Prepared(split, train, validation, test, Targets.fit(task, train, spec.standardisesRegressionTarget()),
+    return new Prepared(split, train, validation, test, Targets.fit(task, train, spec.standardisesRegressionTarget(), data.regions()),
         new TaskHead(head.type(), head.inputChannels(), g, head.outputs()), spec);
   }
 
@@ -133,6 +133,7 @@ final class CellRunner {
       List<Sample> validation = prepared.validation();
       List<Sample> test = prepared.test();
       row.split = counts(split);
+      row.labelConvention = data.labelConvention();
       Targets targets = prepared.targets();
       TaskHead head = prepared.head();
       row.provenance = provenance(cell, info, data, split, head);
@@ -240,7 +241,8 @@ final class CellRunner {
     TaskEntry t = cell.task();
     String init = cell.model().initStage() == null ? "scratch" : stageConfig(suite.stage(cell.model().initStage()), cell);
     return sha256(String.join("\n",
-        "task=" + t.name() + ";" + t.type().id() + ";" + t.dataset() + ";" + t.classes() + ";" + t.labels() + ";" + t.split(),
+        "task=" + t.name() + ";" + t.type().id() + ";" + t.dataset() + ";" + t.classes() + ";" + t.labels() + ";" + t.split()
+            + (t.regions() == null ? "" : ";regions=" + t.regions()),
         "preprocess=" + t.preprocess().key(),
         "model=" + cell.model().spec(),
         "init=" + init + ";finetune=" + cell.model().fineTune(),

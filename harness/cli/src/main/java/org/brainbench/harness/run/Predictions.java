@@ -53,7 +53,7 @@ final class Predictions {
         }
         yield Scores.regress(ids, truth, pred, seed);
       }
-      case SEGMENT -> Scores.segment(segmentCases(task, samples, outputs, grid), seed);
+      case SEGMENT -> Scores.segment(segmentCases(task, samples, outputs, grid), targets.regions(), seed);
       default -> throw new IllegalStateException(task.type().id());
     };
   }

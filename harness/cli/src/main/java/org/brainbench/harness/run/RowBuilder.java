@@ -39,6 +39,7 @@ final class RowBuilder {
   org.brainbench.api.model.Objective objective;
   Long peakRssBytes;
   org.brainbench.harness.result.TuningReport tuning;
+  String labelConvention;
 
   RowBuilder(Suite suite, Cell cell) {
     this.suite = suite;
@@ -70,7 +71,7 @@ final class RowBuilder {
     return new ResultRow(ResultRow.SCHEMA, suite.name(), cell.id(), cell.task().name(), cell.task().type(), cell.task().dataset(), cell.model().name(),
         cell.model().id(), protocol(), cell.backend(), cell.seed(), cell.fold(), cell.labelFraction(), status, error, provenance, split, init, metrics, ci95,
         baseline, params, timing, epochs, bestEpoch, resumedFromEpoch, history, trainWallSeconds, weights,
-        objective == null ? null : objective.id(), peakRssBytes, tuning);
+        objective == null ? null : objective.id(), peakRssBytes, tuning, labelConvention);
   }
 
   private String protocol() {

@@ -3,13 +3,14 @@ package org.brainbench.harness.run;
 import java.util.List;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.dataset.LabelConvention;
 
 /**
  * Turns samples into training targets: the class index (classify), the age standardised with the
  * training subjects' mean and standard deviation (regress; the model learns z-scores and
  * predictions are turned back into years; a model that predicts years itself, such as SFCN's soft
  * classification, gets the age as it is), or the voxel classes (segment). Also the trivial
- * baselines' predictions, learned from the training set only.
+ * baselines' predictions, learned from the training set only; and which BraTS regions are scored.
  */
 final class Targets {
   private final TaskEntry task;
@@ -17,9 +18,11 @@ final class Targets {
   private final double sd;
   private final boolean standardise;
   private final double[] classFrequency;
+  private final List<LabelConvention.Region> regions;
 
-  private Targets(TaskEntry task, double mean, double sd, boolean standardise, double[] classFrequency) {
+  private Targets(TaskEntry task, double mean, double sd, boolean standardise, double[] classFrequency, List<LabelConvention.Region> regions) {
     this.task = task;
+    this.regions = List.copyOf(regions);
     this.mean = mean;
     this.sd = sd;
     this.standardise = standardise;
@@ -27,11 +30,14 @@ final class Targets {
   }
 
   static Targets fit(TaskEntry task, List<Sample> train) {
-    return fit(task, train, true);
+    return fit(task, train, true, List.of());
   }
 
-  /** @param standardise false: the model takes and predicts the age in years */
-  static Targets fit(TaskEntry task, List<Sample> train, boolean standardise) {
+  /**
+   * @param standardise false: the model takes and predicts the age in years
+   * @param regions segment: the BraTS regions scored beside the labels (empty for none)
+   */
+  static Targets fit(TaskEntry task, List<Sample> train, boolean standardise, List<LabelConvention.Region> regions) {
     double mean = 0;
     double sd = 1;
     double[] freq = null;
@@ -54,7 +60,7 @@ final class Targets {
         freq[k] /= train.size();
       }
     }
-    return new Targets(task, mean, sd, standardise, freq);
+    return new Targets(task, mean, sd, standardise, freq, regions);
   }
 
   int classOf(Sample s) {
@@ -78,6 +84,11 @@ final class Targets {
 
   double mean() {
     return mean;
+  }
+
+  /** The BraTS regions a segment task scores, or none. */
+  List<LabelConvention.Region> regions() {
+    return regions;
   }
 
   /** The majority-class baseline's probabilities: the training class frequencies. */

@@ -17,6 +17,8 @@ import org.brainbench.tasks.dataset.Dataset;
 import org.brainbench.tasks.dataset.DatasetLoader;
 import org.brainbench.tasks.dataset.DatasetSource;
 import org.brainbench.tasks.dataset.DatasetValidator;
+import org.brainbench.tasks.dataset.LabelConvention;
+import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.tasks.dataset.Scan;
 import org.brainbench.tasks.preprocess.PreprocessCache;
 import org.brainbench.tasks.preprocess.ScanLoader;
@@ -36,9 +38,11 @@ public final class TaskData {
   private final Map<String, String> strata;
   private final Grid grid;
   private final String hash;
+  private final LabelConvention regions;
 
   private TaskData(TaskEntry task, Dataset dataset, Map<String, Sample> samples, Map<String, String> strata, Grid grid, String hash) {
     this.task = task;
+    this.regions = regions(task, dataset);
     this.dataset = dataset;
     this.samples = samples;
     this.strata = strata;
@@ -55,6 +59,7 @@ public final class TaskData {
     Set<Integer> labels = Set.copyOf(task.labels());
     DatasetValidator.Expectations expect = new DatasetValidator.Expectations(task.classes(), labels);
     Dataset dataset = DatasetLoader.load(source, task.type(), expect);
+    checkRegions(task, source, regions(task, dataset));
     ScanLoader loader = new ScanLoader(task.preprocess(), cache);
     Map<String, Sample> samples = new LinkedHashMap<>();
     Grid grid = null;
@@ -79,6 +84,40 @@ public final class TaskData {
     Stratification stratification = task.split().stratification();
     Map<String, String> strata = stratification.strata(dataset, task.split().ageBins());
     return new TaskData(task, dataset, samples, strata, grid, hash(dataset, source));
+  }
+
+  /**
+   * The convention whose BraTS regions a segment task scores: the task's {@code regions}, else the
+   * dataset layout's own (BraTS, MSD), else none.
+   */
+  private static LabelConvention regions(TaskEntry task, Dataset dataset) {
+    if (task.type() != TaskType.SEGMENT || "none".equals(task.regions())) {
+      return null;
+    }
+    return task.regions() != null ? LabelConvention.fromId(task.regions()) : dataset.labelConvention();
+  }
+
+  /** Checks that the regions can be scored with the task's labels, and that region metrics have regions. */
+  private static void checkRegions(TaskEntry task, DatasetSource source, LabelConvention regions) throws IOException {
+    if (regions != null && !task.labels().containsAll(regions.labels().keySet())) {
+      throw new IOException(source.path() + ": the data is in the " + regions.id() + " label convention " + regions.labels()
+          + " but the task's labels are " + task.labels() + "; set the task's labels, or regions: none");
+    }
+    for (String m : task.metrics()) {
+      if (regions == null && MetricRegistry.isRegionMetric(m)) {
+        throw new IOException(source.path() + ": the task reports " + m + " but its data names no label convention; set the task's regions");
+      }
+    }
+  }
+
+  /** BraTS regions scored beside the labels (WT, TC, ET), or none. */
+  public List<LabelConvention.Region> regions() {
+    return regions == null ? List.of() : regions.regions();
+  }
+
+  /** The label convention of the regions, as rows record it, or null. */
+  public String labelConvention() {
+    return regions == null ? null : regions.id();
   }
 
   private static boolean sameShape(Grid a, Grid b) {

@@ -8,6 +8,7 @@ import java.util.SortedSet;
 import org.brainbench.tasks.metric.Bootstrap;
 import org.brainbench.tasks.metric.ClassificationMetrics;
 import org.brainbench.tasks.metric.RegressionMetrics;
+import org.brainbench.tasks.dataset.LabelConvention;
 import org.brainbench.tasks.metric.SegmentationMetrics;
 
 /**
@@ -83,12 +84,23 @@ public record Scores(String task, int n, Map<String, Object> metrics, Map<String
   }
 
   public static Scores segment(List<SegmentationMetrics.Case> cases, long seed) {
+    return segment(cases, List.of(), seed);
+  }
+
+  /**
+   * Dice and HD95 over the labels, and, with regions, over each BraTS region ({@code diceWT} ...
+   * {@code hd95ET}), with bootstrap intervals over cases for each.
+   */
+  public static Scores segment(List<SegmentationMetrics.Case> cases, List<LabelConvention.Region> regions, long seed) {
     SortedSet<Integer> labels = SegmentationMetrics.labels(cases);
     List<SegmentationMetrics.CaseScores> scores = new ArrayList<>();
+    List<SegmentationMetrics.RegionScores> regionScores = new ArrayList<>();
     for (SegmentationMetrics.Case c : cases) {
       scores.add(SegmentationMetrics.score(c, labels));
+      regionScores.add(SegmentationMetrics.scoreRegions(c, regions));
     }
     Map<String, Object> m = SegmentationMetrics.aggregate(scores, labels);
+    m.putAll(SegmentationMetrics.aggregateRegions(regionScores, regions));
     Map<String, double[]> ci = new LinkedHashMap<>();
     for (String key : List.of("dice", "hd95")) {
       ci.put(key, Bootstrap.confidenceInterval(scores.size(), idx -> {
@@ -99,12 +111,26 @@ public record Scores(String task, int n, Map<String, Object> metrics, Map<String
         return (Double) SegmentationMetrics.aggregate(sub, labels).get(key);
       }, Bootstrap.DEFAULT_RESAMPLES, seed));
     }
+    for (String key : SegmentationMetrics.aggregateRegions(List.of(), regions).keySet()) {
+      ci.put(key, Bootstrap.confidenceInterval(regionScores.size(), idx -> {
+        List<SegmentationMetrics.RegionScores> sub = new ArrayList<>();
+        for (int i : idx) {
+          sub.add(regionScores.get(i));
+        }
+        return SegmentationMetrics.aggregateRegions(sub, regions).get(key);
+      }, Bootstrap.DEFAULT_RESAMPLES, seed));
+    }
     List<Map<String, Object>> perCase = new ArrayList<>();
-    for (SegmentationMetrics.CaseScores s : scores) {
+    for (int i = 0; i < scores.size(); i++) {
+      SegmentationMetrics.CaseScores s = scores.get(i);
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("id", s.id());
       c.put("dice", stringKeys(s.dice()));
       c.put("hd95", stringKeys(s.hd95()));
+      if (!regions.isEmpty()) {
+        c.put("regionDice", regionScores.get(i).dice());
+        c.put("regionHd95", regionScores.get(i).hd95());
+      }
       perCase.add(c);
     }
     return new Scores("segment", cases.size(), m, ci, perCase);

@@ -23,6 +23,7 @@ import org.brainbench.api.model.ParamDef;
 import org.brainbench.tasks.TaskType;
 import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.tasks.dataset.DatasetFormat;
+import org.brainbench.tasks.dataset.LabelConvention;
 import org.brainbench.tasks.dataset.DatasetSource;
 import org.brainbench.tasks.preprocess.Normalization;
 import org.brainbench.tasks.preprocess.PreprocessSpec;
@@ -46,7 +47,7 @@ public final class SuiteReader {
   static final Set<String> TUNE = Set.of("search", "trials", "scope", "seed", "learningRate", "weightDecay", "epochs");
   static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training", "seed");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
-  static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "metrics", "split", "preprocess", "training");
+  static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "regions", "metrics", "split", "preprocess", "training");
   static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins", "seed");
   static final Set<String> MODEL = Set.of("id", "name", "params", "training", "init", "finetune");
   static final String PRETRAINED = "pretrained:";
@@ -257,7 +258,7 @@ public final class SuiteReader {
         }
         d.allowOnly(DATASET);
         path = d.get("path").requiredString();
-        String f = d.get("format").choice(null, List.of("manifest", "bids", "brats"));
+        String f = d.get("format").choice(null, List.of("manifest", "bids", "brats", "brats2021", "brats2023"));
         format = f == null ? null : DatasetFormat.fromId(f);
         labelColumn = d.get("labelColumn").string(null);
         subjects = d.get("subjects").integer(null, 4, 100_000);
@@ -410,6 +411,16 @@ public final class SuiteReader {
       } else if (type != null && type != TaskType.SEGMENT && t.has("labels")) {
         t.get("labels").problem("only segment tasks have labels");
       }
+      String regions = t.get("regions").choice(null, List.of("brats2021", "brats2023", "msd", "none"));
+      if (regions != null && type != null && type != TaskType.SEGMENT) {
+        t.get("regions").problem("only segment tasks have regions");
+      } else if (regions != null && !regions.equals("none")) {
+        java.util.Set<Integer> needed = LabelConvention.fromId(regions).labels().keySet();
+        if (!labels.isEmpty() && !labels.containsAll(needed)) {
+          t.get("regions").problem(regions + " regions are made of the labels " + new java.util.TreeSet<>(needed) + ", which the task's labels "
+              + labels + " do not all hold");
+        }
+      }
       List<String> metrics = new ArrayList<>();
       if (type != null) {
         List<String> allowed = MetricRegistry.selectable(type);
@@ -429,7 +440,12 @@ public final class SuiteReader {
       PreprocessSpec pre = preprocess(t.get("preprocess"), preprocess);
       TrainingPatch training = TrainingSettings.read(t.get("training"));
       if (name != null && type != null && dataset != null && split != null) {
-        out.add(new TaskEntry(name, type, dataset, classes, labels, metrics, split, pre, training));
+        for (String m : metrics) {
+          if ("none".equals(regions) && MetricRegistry.isRegionMetric(m)) {
+            t.get("metrics").problem(m + " is a region metric, and the task's regions are none");
+          }
+        }
+        out.add(new TaskEntry(name, type, dataset, classes, labels, metrics, split, pre, training, regions));
       }
     }
     return out;

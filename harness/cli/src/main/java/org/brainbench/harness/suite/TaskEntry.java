@@ -11,6 +11,8 @@ import org.brainbench.tasks.split.SplitPlan;
  * @param classes class names in order (classify); the second is the positive class of two
  * @param labels the non-zero label values (segment), mapped to classes 1..n in this order
  * @param metrics metric keys reported first in the summary; the first drives early stopping
+ * @param regions segment: the label convention whose BraTS regions are scored ({@code brats2021},
+ *     {@code brats2023}, {@code msd}), {@code none}, or null for the dataset layout's own convention
  */
 public record TaskEntry(
     String name,
@@ -21,11 +23,18 @@ public record TaskEntry(
     List<String> metrics,
     SplitPlan split,
     PreprocessSpec preprocess,
-    TrainingPatch training) {
+    TrainingPatch training,
+    String regions) {
   public TaskEntry {
     classes = List.copyOf(classes);
     labels = List.copyOf(labels);
     metrics = List.copyOf(metrics);
+  }
+
+  /** A task without a regions setting. */
+  public TaskEntry(String name, TaskType type, String dataset, List<String> classes, List<Integer> labels, List<String> metrics, SplitPlan split,
+      PreprocessSpec preprocess, TrainingPatch training) {
+    this(name, type, dataset, classes, labels, metrics, split, preprocess, training, null);
   }
 
   public String primaryMetric() {
