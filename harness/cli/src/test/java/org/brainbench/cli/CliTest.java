@@ -84,6 +84,31 @@ class CliTest {
   }
 
   @Test
+  void dataCheckDescribesADatasetAndExitsTwoOnProblems(@TempDir Path dir) throws Exception {
+    Path brain = CORPUS.resolve("real_ch2bet_down6.nii.gz").toAbsolutePath();
+    Files.writeString(dir.resolve("manifest.csv"), "subject_id,image,age\ns1," + brain + ",61\ns2," + brain + ",70\n");
+    Result r = run("data", "check", dir.toString(), "--json");
+    assertThat(r.exit).as(r.err).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out);
+    for (String key : List.of("format", "subjects", "scans", "modalities", "labels", "problems", "shapes", "voxelSizes", "orientations", "ages")) {
+      assertThat(j.has(key)).as(key).isTrue();
+    }
+    assertThat(j.get("format").asText()).isEqualTo("manifest");
+    assertThat(j.get("task").asText()).isEqualTo("regress");
+    assertThat(j.get("scans").asInt()).isEqualTo(2);
+    assertThat(j.get("problems")).isEmpty();
+    Result text = run("data", "check", dir.toString(), "--stats");
+    assertThat(text.out).contains("subjects 2, sessions 0, scans 2").contains("intensity down6: scan minimum 0.000").contains("a suite can use it");
+
+    Files.writeString(dir.resolve("manifest.csv"), "subject_id,image,age\ns1," + brain + ",61\ns2,missing.nii.gz,70\n");
+    Result bad = run("data", "check", dir.toString());
+    assertThat(bad.exit).isEqualTo(2);
+    assertThat(bad.out).contains("1 problem(s)").contains("missing.nii.gz");
+    assertThat(bad.err).doesNotContain("\tat ");
+    assertThat(run("data", "check", dir.toString(), "--task", "pretrain").exit).isEqualTo(2);
+  }
+
+  @Test
   void synthRejectsBadSettingsClearly() {
     Result r = run("data", "synth", "--out", "x", "--tasks", "classify,dance");
     assertThat(r.exit).isEqualTo(2);

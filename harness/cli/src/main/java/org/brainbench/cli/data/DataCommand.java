@@ -4,9 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code data ...}: the built-in simulated dataset. */
-@Command(name = "data", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "The built-in dataset: brains simulated on real anatomy.",
-    subcommands = {SynthCommand.class, TemplateCommand.class})
+/** {@code data ...}: checking a dataset, and the built-in simulated one. */
+@Command(name = "data", mixinStandardHelpOptions = true, versionProvider = org.brainbench.cli.VersionProvider.class, description = "Datasets: check one before a run, or make the built-in one (brains simulated on real anatomy).",
+    subcommands = {CheckCommand.class, SynthCommand.class, TemplateCommand.class})
 public final class DataCommand implements Runnable {
   @Spec CommandSpec spec;
 
