@@ -37,6 +37,16 @@ public record TaskEntry(
     this(name, type, dataset, classes, labels, metrics, split, preprocess, training, null);
   }
 
+  /**
+   * The record's text, without {@code regions} when it has none: configuration hashes that embed a
+   * task (a pre-training stage's) stay what they were.
+   */
+  @Override
+  public String toString() {
+    return "TaskEntry[name=" + name + ", type=" + type + ", dataset=" + dataset + ", classes=" + classes + ", labels=" + labels + ", metrics=" + metrics
+        + ", split=" + split + ", preprocess=" + preprocess + ", training=" + training + (regions == null ? "" : ", regions=" + regions) + "]";
+  }
+
   public String primaryMetric() {
     return metrics.get(0);
   }

@@ -1,7 +1,9 @@
 package org.brainbench.harness.suite;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Training settings given at one level of a suite (suite, task, model, override), already checked
@@ -9,7 +11,9 @@ import java.util.Map;
  */
 public record TrainingPatch(Map<String, Object> values) {
   public TrainingPatch {
-    values = Map.copyOf(values);
+    // sorted, not Map.copyOf: its iteration order changes from one JVM to the next, and a stage's
+    // configuration hash (run --resume) includes this record's text
+    values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
   }
 
   public static TrainingPatch empty() {
