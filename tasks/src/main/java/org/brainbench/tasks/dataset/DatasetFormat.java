@@ -17,7 +17,11 @@ public enum DatasetFormat {
   /** BraTS case folders named as in 2021 and earlier ({@code <case>_t1ce}, labels 1/2/4). */
   BRATS2021,
   /** BraTS case folders named as in 2023 and later ({@code <case>-t1c}, labels 1/2/3). */
-  BRATS2023;
+  BRATS2023,
+  /** The Medical Segmentation Decathlon's layout: {@code dataset.json}, {@code imagesTr}, {@code labelsTr}, 4D images. */
+  MSD,
+  /** nnU-Net v2's raw layout: {@code dataset.json} with {@code channel_names}, one file per channel. */
+  NNUNET;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -34,8 +38,10 @@ public enum DatasetFormat {
 
   /**
    * Guesses the format of a path: a file is a manifest; a folder holding {@code manifest.csv} or
-   * {@code manifest.tsv} is that manifest; a folder with {@code participants.tsv} or {@code sub-*}
-   * folders is BIDS; otherwise a folder of case folders is BraTS. Null when the path does not exist.
+   * {@code manifest.tsv} is that manifest; a folder with {@code dataset.json} is nnU-Net's (when it
+   * names {@code channel_names}) or the Decathlon's; a folder with {@code participants.tsv} or
+   * {@code sub-*} folders is BIDS; otherwise a folder of case folders is BraTS. Null when the path
+   * does not exist.
    */
   public static DatasetFormat detect(Path path) throws IOException {
     if (Files.isRegularFile(path)) {
@@ -46,6 +52,13 @@ public enum DatasetFormat {
     }
     if (manifestIn(path) != null) {
       return MANIFEST;
+    }
+    if (Files.isRegularFile(path.resolve(DecathlonReader.DATASET_JSON))) {
+      try {
+        return DecathlonReader.isNnunet(path) ? NNUNET : MSD;
+      } catch (IOException e) {
+        return MSD; // the reader reports the broken file
+      }
     }
     if (Files.isRegularFile(path.resolve(BidsReader.PARTICIPANTS))) {
       return BIDS;

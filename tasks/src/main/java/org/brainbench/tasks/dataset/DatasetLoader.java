@@ -43,6 +43,7 @@ public final class DatasetLoader {
       case BRATS -> BratsReader.read(path, source.name(), type, source.modalities(), problems);
       case BRATS2021 -> BratsReader.read(path, source.name(), type, source.modalities(), LabelConvention.BRATS2021, problems);
       case BRATS2023 -> BratsReader.read(path, source.name(), type, source.modalities(), LabelConvention.BRATS2023, problems);
+      case MSD, NNUNET -> DecathlonReader.read(path, source.name(), type, problems);
     };
   }
 }

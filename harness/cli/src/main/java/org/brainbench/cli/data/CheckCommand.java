@@ -34,7 +34,7 @@ public final class CheckCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PATH", description = "A manifest, or a BIDS or BraTS folder.")
   Path path;
 
-  @Option(names = "--format", paramLabel = "F", description = "manifest, bids, brats, brats2021 or brats2023 (default: detected).")
+  @Option(names = "--format", paramLabel = "F", description = "manifest, bids, brats, brats2021, brats2023, msd or nnunet (default: detected).")
   String format;
 
   @Option(names = "--task", paramLabel = "TYPE", description = "classify, regress or segment (default: the first that reads without problems).")
@@ -58,7 +58,7 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     DatasetFormat f = null;
     if (format != null && (f = DatasetFormat.fromId(format)) == null) {
-      throw new UserInputException("--format " + format + ": one of manifest, bids, brats, brats2021, brats2023");
+      throw new UserInputException("--format " + format + ": one of manifest, bids, brats, brats2021, brats2023, msd, nnunet");
     }
     TaskType t = null;
     if (task != null && ((t = TaskType.fromId(task)) == null || t == TaskType.PRETRAIN)) {

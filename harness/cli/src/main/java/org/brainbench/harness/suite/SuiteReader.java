@@ -258,7 +258,7 @@ public final class SuiteReader {
         }
         d.allowOnly(DATASET);
         path = d.get("path").requiredString();
-        String f = d.get("format").choice(null, List.of("manifest", "bids", "brats", "brats2021", "brats2023"));
+        String f = d.get("format").choice(null, List.of("manifest", "bids", "brats", "brats2021", "brats2023", "msd", "nnunet"));
         format = f == null ? null : DatasetFormat.fromId(f);
         labelColumn = d.get("labelColumn").string(null);
         subjects = d.get("subjects").integer(null, 4, 100_000);
