@@ -39,7 +39,7 @@ public final class DatasetLoader {
         }
         yield ManifestReader.read(manifest, source.name(), type, problems);
       }
-      case BIDS -> BidsReader.read(path, source.name(), type, source.labelColumn(), problems);
+      case BIDS -> BidsReader.read(path, source.name(), type, source.labelColumn(), source.targets(), problems);
       case BRATS -> BratsReader.read(path, source.name(), type, source.modalities(), problems);
       case BRATS2021 -> BratsReader.read(path, source.name(), type, source.modalities(), LabelConvention.BRATS2021, problems);
       case BRATS2023 -> BratsReader.read(path, source.name(), type, source.modalities(), LabelConvention.BRATS2023, problems);

@@ -96,7 +96,7 @@ public final class DatasetSurvey {
     if (format == null) {
       return empty(source, null, type, List.of(new DatasetProblem(source.path().toString(), "no such file or folder")));
     }
-    DatasetSource resolved = new DatasetSource(source.name(), source.path(), format, source.labelColumn(), source.modalities());
+    DatasetSource resolved = new DatasetSource(source.name(), source.path(), format, source.labelColumn(), source.modalities(), source.targets());
     // without a task, the first reading without problems wins; else the one with the fewest
     List<DatasetProblem> problems = null;
     Dataset dataset = null;

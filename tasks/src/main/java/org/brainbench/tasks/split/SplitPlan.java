@@ -10,14 +10,29 @@ package org.brainbench.tasks.split;
  * @param ageBins with {@link Stratification#AGE}: the number of equal-count age bins
  * @param seed the split's own seed, shared by every cell seed (then only the initial weights,
  *     shuffling, augmentation and dropout vary between seeds); null: each cell's seed
+ * @param files a fixed split instead: the subject table of each partition ({@link SubjectLists}); null to draw one
  */
-public record SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins, Long seed) {
+public record SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins, Long seed,
+    java.util.Map<Partition, java.nio.file.Path> files) {
   /** A split that follows each cell's seed. */
   public SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins) {
-    this(folds, testFraction, validationFraction, stratification, ageBins, null);
+    this(folds, testFraction, validationFraction, stratification, ageBins, null, null);
+  }
+
+  /** A drawn split. */
+  public SplitPlan(int folds, double testFraction, double validationFraction, Stratification stratification, int ageBins, Long seed) {
+    this(folds, testFraction, validationFraction, stratification, ageBins, seed, null);
+  }
+
+  /** A fixed split read from one subject table per partition. */
+  public static SplitPlan fromFiles(java.util.Map<Partition, java.nio.file.Path> files) {
+    return new SplitPlan(1, 0, 0, Stratification.NONE, 1, null, files);
   }
 
   public SplitPlan {
+    if (files != null) {
+      files = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(files));
+    }
     if (folds < 1) {
       throw new IllegalArgumentException("folds must be >= 1, got " + folds);
     }
@@ -44,7 +59,7 @@ public record SplitPlan(int folds, double testFraction, double validationFractio
   @Override
   public String toString() {
     return "SplitPlan[folds=" + folds + ", testFraction=" + testFraction + ", validationFraction=" + validationFraction + ", stratification="
-        + stratification + ", ageBins=" + ageBins + (seed == null ? "" : ", seed=" + seed) + "]";
+        + stratification + ", ageBins=" + ageBins + (seed == null ? "" : ", seed=" + seed) + (files == null ? "" : ", files=" + files) + "]";
   }
 
   /** 60/20/20 train/validation/test, stratified as given, 5 age bins. */

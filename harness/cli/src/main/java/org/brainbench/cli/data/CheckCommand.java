@@ -46,6 +46,10 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--label-column", paramLabel = "C", description = "BIDS: the participants.tsv column of the class (default: diagnosis).")
   String labelColumn;
 
+  @Option(names = "--targets", paramLabel = "TSV", description = "BIDS: a table of the sessions to read and their targets (participant_id, "
+      + "session_id, diagnosis, age; ClinicaDL's getlabels output).")
+  Path targets;
+
   @Option(names = "--stats", description = "Also read the voxels: intensity ranges per channel, and mask label values checked against the layout's convention.")
   boolean stats;
 
@@ -64,7 +68,7 @@ public final class CheckCommand implements Callable<Integer> {
     if (task != null && ((t = TaskType.fromId(task)) == null || t == TaskType.PRETRAIN)) {
       throw new UserInputException("--task " + task + ": one of classify, regress, segment");
     }
-    DatasetSurvey.Report r = DatasetSurvey.survey(new DatasetSource("data", path, f, labelColumn, modalities), t, stats);
+    DatasetSurvey.Report r = DatasetSurvey.survey(new DatasetSource("data", path, f, labelColumn, modalities, targets), t, stats);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.mapper().writeValueAsString(r));

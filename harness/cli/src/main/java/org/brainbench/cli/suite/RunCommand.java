@@ -66,6 +66,10 @@ public final class RunCommand implements Callable<Integer> {
     if (!weights.isEmpty()) {
       throw new UserInputException(suiteFile + ": weights files that do not fit (" + weights.size() + "):\n  " + String.join("\n  ", weights));
     }
+    List<String> splits = org.brainbench.harness.run.SplitFilesPreflight.problems(suite);
+    if (!splits.isEmpty()) {
+      throw new UserInputException(suiteFile + ": split tables that do not fit (" + splits.size() + "):\n  " + String.join("\n  ", splits));
+    }
     Path folder = out != null ? out : Path.of("results", suite.name());
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();

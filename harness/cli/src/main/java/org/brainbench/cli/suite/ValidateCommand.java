@@ -45,6 +45,15 @@ public final class ValidateCommand implements Callable<Integer> {
     if (!weights.isEmpty()) {
       throw new UserInputException(suiteFile + ": weights files that do not fit (" + weights.size() + "):\n  " + String.join("\n  ", weights));
     }
+    List<String> splits;
+    try {
+      splits = org.brainbench.harness.run.SplitFilesPreflight.problems(suite);
+    } catch (java.io.IOException e) {
+      throw new UserInputException(suiteFile + ": " + e.getMessage());
+    }
+    if (!splits.isEmpty()) {
+      throw new UserInputException(suiteFile + ": split tables that do not fit (" + splits.size() + "):\n  " + String.join("\n  ", splits));
+    }
     var out = spec.commandLine().getOut();
     out.printf("%s: valid suite \"%s\": %d task(s), %d model(s), backends %s, %d cell(s)%n", suiteFile, suite.name(),
         suite.tasks().size(), suite.models().size(), suite.backends(), cells.size());

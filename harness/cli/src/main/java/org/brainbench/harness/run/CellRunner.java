@@ -80,7 +80,7 @@ final class CellRunner {
   static Prepared prepare(Cell cell, TaskData data) {
     TaskEntry task = cell.task();
     long splitSeed = task.split().seedFor(cell.seed());
-    Split split = Splitter.split(data.strata(), task.split(), cell.fold(), splitSeed);
+    Split split = data.fixedSplit() != null ? data.fixedSplit() : Splitter.split(data.strata(), task.split(), cell.fold(), splitSeed);
     if (cell.labelFraction() < 1) {
       split = Splitter.labelFraction(split, data.strata(), cell.labelFraction(), Seeds.mix(splitSeed, "labelFraction"));
     }

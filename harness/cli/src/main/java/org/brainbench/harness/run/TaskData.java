@@ -22,7 +22,9 @@ import org.brainbench.tasks.metric.MetricRegistry;
 import org.brainbench.tasks.dataset.Scan;
 import org.brainbench.tasks.preprocess.PreprocessCache;
 import org.brainbench.tasks.preprocess.ScanLoader;
+import org.brainbench.tasks.split.Split;
 import org.brainbench.tasks.split.Stratification;
+import org.brainbench.tasks.split.SubjectLists;
 import org.brainbench.tasks.volume.Grid;
 import org.brainbench.tasks.volume.Volume;
 
@@ -39,6 +41,7 @@ public final class TaskData {
   private final Grid grid;
   private final String hash;
   private final LabelConvention regions;
+  private Split fixedSplit;
 
   private TaskData(TaskEntry task, Dataset dataset, Map<String, Sample> samples, Map<String, String> strata, Grid grid, String hash) {
     this.task = task;
@@ -83,7 +86,11 @@ public final class TaskData {
     }
     Stratification stratification = task.split().stratification();
     Map<String, String> strata = stratification.strata(dataset, task.split().ageBins());
-    return new TaskData(task, dataset, samples, strata, grid, hash(dataset, source));
+    TaskData data = new TaskData(task, dataset, samples, strata, grid, hash(dataset, source));
+    if (task.split().files() != null) {
+      data.fixedSplit = SubjectLists.read(task.split().files(), dataset.subjectIds());
+    }
+    return data;
   }
 
   /**
@@ -108,6 +115,11 @@ public final class TaskData {
         throw new IOException(source.path() + ": the task reports " + m + " but its data names no label convention; set the task's regions");
       }
     }
+  }
+
+  /** The split read from the task's subject tables, or null when each cell draws one. */
+  public Split fixedSplit() {
+    return fixedSplit;
   }
 
   /** BraTS regions scored beside the labels (WT, TC, ET), or none. */

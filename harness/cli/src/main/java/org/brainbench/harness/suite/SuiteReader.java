@@ -27,6 +27,7 @@ import org.brainbench.tasks.dataset.LabelConvention;
 import org.brainbench.tasks.dataset.DatasetSource;
 import org.brainbench.tasks.preprocess.Normalization;
 import org.brainbench.tasks.preprocess.PreprocessSpec;
+import org.brainbench.tasks.split.Partition;
 import org.brainbench.tasks.split.SplitPlan;
 import org.brainbench.tasks.split.Stratification;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -48,11 +49,11 @@ public final class SuiteReader {
   static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training", "seed");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "regions", "metrics", "split", "preprocess", "training");
-  static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins", "seed");
+  static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins", "seed", "files");
   static final Set<String> MODEL = Set.of("id", "name", "params", "training", "init", "finetune");
   static final String PRETRAINED = "pretrained:";
   static final Set<String> RULE = Set.of("task", "model", "backend", "seed", "fold", "labelFraction");
-  static final Set<String> DATASET = Set.of("path", "format", "labelColumn", "modalities", "subjects");
+  static final Set<String> DATASET = Set.of("path", "format", "labelColumn", "modalities", "subjects", "targets");
   static final Set<String> BUILTIN = Set.of("shape", "subjects", "seed", "followUp");
   static final String BUILTIN_PREFIX = "builtin:";
   private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
@@ -250,6 +251,7 @@ public final class SuiteReader {
       String labelColumn = null;
       List<String> modalities = null;
       Long subjects = null;
+      String targets = null;
       if (d.raw() != null && d.raw().isTextual()) {
         path = d.string(null);
       } else {
@@ -261,6 +263,7 @@ public final class SuiteReader {
         String f = d.get("format").choice(null, List.of("manifest", "bids", "brats", "brats2021", "brats2023", "msd", "nnunet"));
         format = f == null ? null : DatasetFormat.fromId(f);
         labelColumn = d.get("labelColumn").string(null);
+        targets = d.get("targets").string(null);
         subjects = d.get("subjects").integer(null, 4, 100_000);
         if (d.has("modalities")) {
           modalities = new ArrayList<>();
@@ -294,7 +297,12 @@ public final class SuiteReader {
           where.problem("no such file or folder: " + p);
           continue;
         }
-        out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities), null, null));
+        Path targetsFile = targets == null ? null : folder.resolve(targets).normalize();
+        if (targetsFile != null && !Files.isRegularFile(targetsFile)) {
+          d.get("targets").problem("no such file: " + targetsFile);
+          continue;
+        }
+        out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities, targetsFile), null, null));
       }
     }
     return out;
@@ -453,6 +461,9 @@ public final class SuiteReader {
 
   private SplitPlan split(Node n, TaskType type) {
     n.allowOnly(SPLIT);
+    if (n.has("files")) {
+      return fixedSplit(n);
+    }
     Long folds = n.get("folds").integer(1L, 1, 100);
     Double test = n.get("test").number(0.2, 0, 0.9, false);
     Double validation = n.get("validation").number(0.2, 0, 0.9, false);
@@ -477,6 +488,42 @@ public final class SuiteReader {
       n.problem(e.getMessage());
       return null;
     }
+  }
+
+  /** {@code split: {files: {train: T, validation: V, test: S}}}: one subject table per partition, paths from the suite's folder. */
+  private SplitPlan fixedSplit(Node n) {
+    for (String key : List.of("folds", "test", "validation", "stratify", "ageBins", "seed")) {
+      if (n.has(key)) {
+        n.get(key).problem("a split read from files has no " + key);
+      }
+    }
+    Node files = n.get("files");
+    if (!files.isObject()) {
+      files.problem("must map partitions to subject tables, e.g. {train: split/train.tsv, validation: split/validation.tsv, test: split/test.tsv}");
+      return null;
+    }
+    files.allowOnly(Set.of("train", "validation", "test"));
+    Map<Partition, Path> out = new java.util.EnumMap<>(Partition.class);
+    for (Map.Entry<String, Node> e : files.entries().entrySet()) {
+      String path = e.getValue().requiredString();
+      Partition partition = Partition.fromId(e.getKey());
+      if (path == null || partition == null || partition == Partition.UNUSED) {
+        continue;
+      }
+      Path p = folder.resolve(path).normalize();
+      if (!Files.isRegularFile(p)) {
+        e.getValue().problem("no such file: " + p);
+        continue;
+      }
+      out.put(partition, p);
+    }
+    for (String required : List.of("train", "test")) {
+      if (!files.has(required)) {
+        files.problem("needs a " + required + " table");
+        return null;
+      }
+    }
+    return out.size() == files.entries().size() ? SplitPlan.fromFiles(out) : null;
   }
 
   private List<ModelEntry> models(Node n) {
