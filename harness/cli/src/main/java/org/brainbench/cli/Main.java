@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = "Benchmarks and reproduces transfer learning for 3D brain MRI.",
     subcommands = {RunCommand.class, ValidateCommand.class, DescribeCommand.class, InspectCommand.class, DataCommand.class,
-        ScoreCommand.class, ReportCommand.class, CompareCommand.class, MergeCommand.class, org.brainbench.cli.embed.EmbedCommand.class,
+        ScoreCommand.class, ReportCommand.class, CompareCommand.class, MergeCommand.class, org.brainbench.cli.embed.EmbedCommand.class, org.brainbench.cli.predict.PredictCommand.class,
         org.brainbench.cli.parity.ParityCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;

@@ -160,6 +160,20 @@ class RealLayoutsTest {
     ObjectNode row = run("brats2021", root.toString(), "{name: tumour, type: segment, dataset: data, labels: [1, 2, 4], " + SEGMENT_SPLIT + "}");
     assertThat(row.get("labelConvention").asText()).isEqualTo("brats2021");
     assertThat(row.get("metrics").has("diceWT")).isTrue();
+
+    // the trained cell on a real case, given by its channel files: a label map on the case's own grid that score compares with its mask
+    Path c0 = root.resolve("BraTS2021_00000");
+    String scan = String.join(",", List.of("t1", "t1ce", "t2", "flair").stream().map(m -> c0.resolve("BraTS2021_00000_" + m + ".nii.gz").toString()).toList());
+    Path predicted = dir.resolve("predicted-brats");
+    BrokenSuitesTest.Result p = BrokenSuitesTest.cli("predict", dir.resolve("out-brats2021").toString(), "--cell", row.get("cell").asText(),
+        "--out", predicted.toString(), scan);
+    assertThat(p.exit()).as(p.err()).isZero();
+    Path truth = Files.createDirectories(dir.resolve("truth-brats"));
+    Files.copy(c0.resolve("BraTS2021_00000_seg.nii.gz"), truth.resolve("BraTS2021_00000_t1.nii.gz"));
+    BrokenSuitesTest.Result scored = BrokenSuitesTest.cli("score", "--task", "segment", "--truth", truth.toString(), "--pred", predicted.toString(),
+        "--regions", "brats2021", "--json");
+    assertThat(scored.exit()).as(scored.err()).isZero();
+    assertThat(new ObjectMapper().readTree(scored.out()).get("metrics").get("diceWT").isNumber()).isTrue();
   }
 
   @Test

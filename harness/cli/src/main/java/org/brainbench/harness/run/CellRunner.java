@@ -3,10 +3,7 @@ package org.brainbench.harness.run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +166,8 @@ final class CellRunner {
         evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         writePredictions(cell, task, test, outputs, scores, data, targets);
         model.save(out.resolve("checkpoints").resolve(cell.id()));
+        org.brainbench.tasks.io.AtomicFiles.writeString(out.resolve("checkpoints").resolve(cell.id()).resolve(Targets.FILE),
+            org.brainbench.harness.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(targets.toJson()) + "\n");
       }
       double trainSeconds = result.trainSeconds();
       row.ok();
@@ -272,11 +271,7 @@ final class CellRunner {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.sha256(bytes);
   }
 
   private void writePredictions(Cell cell, TaskEntry task, List<Sample> test, List<float[]> outputs, Scores scores, TaskData data,

@@ -49,12 +49,19 @@ public final class SuiteRunner {
   }
 
   /** Runs the cells; returns their rows (also written to {@code out/results.jsonl}). */
+  /** The copy of the suite a results folder was made from. */
+  public static final String SUITE_COPY = "suite.yaml";
+
   public List<ResultRow> run(List<Cell> cells) throws IOException {
     if (suite.threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
       System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(suite.threads()));
     }
     BuiltinProvisioner.ensure(suite, log);
     ResultsFile results = ResultsFile.open(out);
+    if (suite.file() != null) {
+      // the suite beside its results: predict and embed rebuild a cell's model and preprocessing from it
+      org.brainbench.tasks.io.AtomicFiles.writeString(out.resolve(SUITE_COPY), java.nio.file.Files.readString(suite.file()));
+    }
     results.repaired().ifPresent(msg -> {
       log.println("warning: " + msg);
       log.flush();

@@ -86,6 +86,26 @@ final class Targets {
     return mean;
   }
 
+  /** The file beside a cell's checkpoint that says how to read its outputs ({@code predict}). */
+  static final String FILE = "targets.json";
+
+  /** What turns this cell's outputs back into classes, years or labels, as {@link #FILE} holds it. */
+  com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    var o = org.brainbench.harness.Json.mapper().createObjectNode();
+    o.put("taskType", task.type().id());
+    task.classes().forEach(o.putArray("classes")::add);
+    task.labels().forEach(o.putArray("labels")::add);
+    o.put("ageMean", mean);
+    o.put("ageSd", sd);
+    o.put("standardised", standardise && task.type() == TaskType.REGRESS);
+    return o;
+  }
+
+  /** A model output in years, from a cell's {@link #FILE}. */
+  static double years(com.fasterxml.jackson.databind.JsonNode saved, float output) {
+    return saved.path("standardised").asBoolean() ? output * saved.path("ageSd").asDouble() + saved.path("ageMean").asDouble() : output;
+  }
+
   /** The BraTS regions a segment task scores, or none. */
   List<LabelConvention.Region> regions() {
     return regions;

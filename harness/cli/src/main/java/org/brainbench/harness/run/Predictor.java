@@ -1,0 +1,192 @@
+package org.brainbench.harness.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.brainbench.api.backend.Backend;
+import org.brainbench.api.backend.Model;
+import org.brainbench.api.model.TaskHead;
+import org.brainbench.api.training.TrainingConfig;
+import org.brainbench.harness.Json;
+import org.brainbench.harness.UserInputException;
+import org.brainbench.harness.suite.CellMatrix;
+import org.brainbench.tasks.TaskType;
+import org.brainbench.tasks.dataset.Scan;
+import org.brainbench.tasks.nifti.NiftiHeader;
+import org.brainbench.tasks.nifti.NiftiReader;
+import org.brainbench.tasks.nifti.NiftiWriter;
+import org.brainbench.tasks.preprocess.ScanLoader;
+import org.brainbench.tasks.volume.Grid;
+import org.brainbench.tasks.volume.Interpolation;
+import org.brainbench.tasks.volume.Resampler;
+import org.brainbench.tasks.volume.Volume;
+
+/**
+ * Applies a finished cell to new scans ({@code predict}): each scan is preprocessed as the suite
+ * did, the cell's checkpoint predicts, and the outputs are written as {@code score} reads them:
+ * class probabilities or ages in {@code predictions.csv}, or one label map per scan resampled back
+ * to the scan's own grid and affine (nearest neighbour), so it overlays the input in a viewer.
+ * Every scan is read before anything is written, and the output folder appears whole or not at all.
+ */
+public final class Predictor {
+  /** One scan: its id and one file per channel (or one 4D file holding them). */
+  public record Input(String id, List<Path> files) {
+    /** {@code a.nii.gz} or {@code t1.nii.gz,t1ce.nii.gz,...} (the channels in the suite's order); the id is the first file's name. */
+    public static Input parse(String arg) {
+      List<Path> files = Arrays.stream(arg.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+      if (files.isEmpty()) {
+        throw new UserInputException("\"" + arg + "\": no scan file");
+      }
+      return new Input(Embedder.id(files.get(0)), files);
+    }
+  }
+
+  private Predictor() {}
+
+  /** Predicts and writes {@code out}; returns the number of scans. */
+  public static int predict(Embedder.Source cell, Backend backend, List<Input> inputs, Path out, int batchSize) throws IOException {
+    if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
+      throw new UserInputException(out + ": exists and is not an empty folder; predict writes a new folder");
+    }
+    JsonNode targets = readTargets(cell);
+    TaskType type = cell.task().type();
+    ScanLoader loader = new ScanLoader(cell.preprocess(), null);
+    List<Sample> samples = new ArrayList<>();
+    List<Grid> originals = new ArrayList<>();
+    Grid grid = null;
+    for (Input in : inputs) {
+      Scan scan = new Scan(in.id(), null, in.files().stream().map(Path::toAbsolutePath).toList(), null, null, null, Map.of(), in.files().get(0).toString());
+      Volume v;
+      Grid original;
+      try {
+        v = loader.image(scan);
+        NiftiHeader h = NiftiReader.readHeader(in.files().get(0));
+        long[] s = h.shape();
+        original = Grid.of(new int[] {(int) s[0], s.length > 1 ? (int) s[1] : 1, s.length > 2 ? (int) s[2] : 1}, h.affine());
+      } catch (IOException | RuntimeException e) {
+        throw new UserInputException(in.files().get(0) + ": not a readable NIfTI scan (" + e.getMessage() + ")");
+      }
+      if (grid == null) {
+        grid = v.grid();
+      } else if (grid.nx() != v.grid().nx() || grid.ny() != v.grid().ny() || grid.nz() != v.grid().nz()) {
+        throw new UserInputException(in.files().get(0) + ": preprocessed to " + v.grid() + ", the first scan to " + grid
+            + "; the suite's preprocessing must fix the shape");
+      }
+      if (!samples.isEmpty() && v.channels().length != samples.get(0).channels().length) {
+        throw new UserInputException(in.files().get(0) + ": " + v.channels().length + " channel(s), the first scan " + samples.get(0).channels().length);
+      }
+      samples.add(new Sample(scan, v.channels(), null));
+      originals.add(original);
+    }
+    int channels = samples.get(0).channels().length;
+    TaskHead base = CellMatrix.head(cell.task(), cell.model(), channels);
+    TaskHead head = new TaskHead(base.type(), channels, new int[] {grid.nz(), grid.ny(), grid.nx()}, base.outputs(), base.objective());
+    List<float[]> outputs;
+    try (Model model = backend.newModel(cell.model().spec(), head, TrainingConfig.defaults(), cell.seed())) {
+      try {
+        model.load(cell.checkpoint());
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(cell.checkpoint() + ": does not fit scans of " + channels + " channel(s) (" + e.getMessage() + ")");
+      }
+      outputs = Predictions.predict(model, samples, batchSize);
+    }
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
+    try {
+      switch (type) {
+        case CLASSIFY -> writeClassification(tmp.resolve("predictions.csv"), samples, outputs, cell.task().classes());
+        case REGRESS -> writeRegression(tmp.resolve("predictions.csv"), samples, outputs, targets);
+        case SEGMENT -> writeLabelMaps(tmp, samples, outputs, grid, originals, cell.task().labels());
+        default -> throw new IllegalStateException(type.id());
+      }
+      if (Files.isDirectory(out)) {
+        Files.delete(out); // empty, checked above
+      }
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      if (Files.exists(tmp)) {
+        try (Stream<Path> s = Files.walk(tmp)) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+    return samples.size();
+  }
+
+  /** The cell's {@code targets.json}: classes, labels, and how its ages were standardised. */
+  private static JsonNode readTargets(Embedder.Source cell) throws IOException {
+    Path file = cell.checkpoint().resolve(Targets.FILE);
+    if (!Files.isRegularFile(file)) {
+      if (cell.task().type() == TaskType.REGRESS) {
+        throw new UserInputException(file + ": missing (checkpoints from before brainbench wrote it do not say how ages were standardised); run the cell again");
+      }
+      return Json.mapper().createObjectNode();
+    }
+    return Json.mapper().readTree(file.toFile());
+  }
+
+  private static void writeClassification(Path file, List<Sample> samples, List<float[]> outputs, List<String> classes) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      StringBuilder header = new StringBuilder("subject_id,prediction");
+      classes.forEach(c -> header.append(",p_").append(c));
+      w.write(header.append('\n').toString());
+      for (int i = 0; i < samples.size(); i++) {
+        float[] p = outputs.get(i);
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+          best = p[k] > p[best] ? k : best;
+        }
+        StringBuilder line = new StringBuilder(samples.get(i).id()).append(',').append(classes.get(best));
+        for (float v : p) {
+          line.append(',').append(String.format(Locale.ROOT, "%.6g", v));
+        }
+        w.write(line.append('\n').toString());
+      }
+    }
+  }
+
+  private static void writeRegression(Path file, List<Sample> samples, List<float[]> outputs, JsonNode targets) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("subject_id,prediction\n");
+      for (int i = 0; i < samples.size(); i++) {
+        w.write(samples.get(i).id() + "," + String.format(Locale.ROOT, "%.6f", Targets.years(targets, outputs.get(i)[0])) + "\n");
+      }
+    }
+  }
+
+  /** Label values on the model's grid, taken back to each scan's own grid by nearest neighbour. */
+  private static void writeLabelMaps(Path dir, List<Sample> samples, List<float[]> outputs, Grid grid, List<Grid> originals, List<Integer> labels)
+      throws IOException {
+    for (int i = 0; i < samples.size(); i++) {
+      float[] classes = outputs.get(i);
+      float[] values = new float[classes.length];
+      for (int v = 0; v < values.length; v++) {
+        int k = Math.round(classes[v]);
+        values[v] = k == 0 ? 0 : labels.get(k - 1);
+      }
+      Grid original = originals.get(i);
+      Volume back = Resampler.resample(Volume.of(grid, values), original, Interpolation.NEAREST, 0f);
+      NiftiWriter.write(dir.resolve(samples.get(i).id() + ".nii.gz"), original.shape(), back.channel(0), original.affine(), NiftiWriter.Options.labels());
+    }
+  }
+
+  private static boolean isEmpty(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
