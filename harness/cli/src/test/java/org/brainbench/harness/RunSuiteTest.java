@@ -210,6 +210,8 @@ class RunSuiteTest {
     assertThat(merged.exit()).as(merged.err()).isZero();
     assertThat(dir.resolve("merged/predictions/cls/cnn3d/djl/s1/f0/p1.csv")).exists();
     assertThat(dir.resolve("merged/checkpoints/seg/cnn3d/djl/s1/f0/p1/weights.safetensors")).exists();
+    assertThat(dir.resolve("merged/checkpoints/seg/cnn3d/djl/s1/f0/p1/targets.json")).exists();
+    assertThat(dir.resolve("merged/suite.yaml")).hasSameTextualContentAs(suite);
     BrokenSuitesTest.Result compared = BrokenSuitesTest.cli("compare", dir.resolve("out1").toString(), dir.resolve("merged").toString());
     assertThat(compared.exit()).as(compared.out()).isZero();
     assertThat(compared.out()).contains("0 regressed, 0 improved");

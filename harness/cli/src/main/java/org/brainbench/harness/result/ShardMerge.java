@@ -19,6 +19,7 @@ import org.brainbench.harness.UserInputException;
  */
 public final class ShardMerge {
   private static final List<String> TREES = List.of("predictions", "checkpoints", "stages");
+  private static final String SUITE_COPY = org.brainbench.harness.run.SuiteRunner.SUITE_COPY;
 
   private ShardMerge() {}
 
@@ -74,6 +75,10 @@ public final class ShardMerge {
     for (Path folder : folders) {
       for (String tree : TREES) {
         copyTree(folder.resolve(tree), target.resolve(tree));
+      }
+      // every shard ran the same suite (checked above): keep one copy of it, for predict and embed
+      if (Files.isRegularFile(folder.resolve(SUITE_COPY)) && !Files.exists(target.resolve(SUITE_COPY))) {
+        Files.copy(folder.resolve(SUITE_COPY), target.resolve(SUITE_COPY));
       }
     }
     ResultsFile merged = ResultsFile.open(target);
