@@ -106,7 +106,8 @@ public final class RegressionCheck {
         firstOk.putIfAbsent(r.cell(), r);
       }
     }
-    findings.addAll(structure(firstOk, current, seedsOf(current.keySet())));
+    // the seeds the results ran are their cells' (a stage keeps its own seed whatever the cells' are)
+    findings.addAll(structure(firstOk, current, seedsOf(current.values().stream().filter(r -> !r.isStage()).map(ResultRow::cell).toList())));
     Map<String, List<ResultRow>> base = new LinkedHashMap<>();
     for (ResultRow r : baseline) {
       if (r.ok()) {
@@ -162,7 +163,7 @@ public final class RegressionCheck {
       if (!base.ok()) {
         continue; // a baseline that failed sets no bar
       }
-      if (now == null && !seeds.isEmpty() && !seeds.contains(seed(cell))) {
+      if (now == null && !base.isStage() && !seeds.isEmpty() && !seeds.contains(seed(cell))) {
         continue; // a seed the baseline has beyond the results'
       }
       if (now == null) {

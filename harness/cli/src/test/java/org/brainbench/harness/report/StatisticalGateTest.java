@@ -80,6 +80,33 @@ class StatisticalGateTest {
     assertThat(failed.out()).contains("age/m/djl/s2/f0/p1");
   }
 
+  /** A pre-training stage row at the stage's own seed (1), as suites with {@code stages: [{seed: 1}]} write it whatever the cells' seeds. */
+  private static void stage(ResultsFixture f) throws Exception {
+    ObjectNode r = ResultsFixture.row("fixture", "pre", "pretrain", "m", 1, 1.0);
+    r.putObject("metrics").put("loss", 0.5);
+    f.put(r);
+  }
+
+  @Test
+  void freshSeedsAgainstTheBaselineDoNotRequireTheBaselinesSeedsBecauseOfAStagesSeed() throws Exception {
+    ResultsFixture base = new ResultsFixture(dir.resolve("base"));
+    maes(base, 5.0, 5.4, 4.8, 5.2, 5.1);
+    stage(base);
+    ResultsFixture fresh = new ResultsFixture(dir.resolve("fresh"));
+    for (int s = 11; s <= 13; s++) {
+      fresh.regress("age", "m", s, 5.1);
+    }
+    stage(fresh);
+    BrokenSuitesTest.Result r = compare(base.folder(), fresh.folder());
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).doesNotContain("missing");
+    ResultsFixture noStage = new ResultsFixture(dir.resolve("no-stage"));
+    noStage.regress("age", "m", 11, 5.1);
+    BrokenSuitesTest.Result lost = compare(base.folder(), noStage.folder());
+    assertThat(lost.exit()).as("a stage is required whatever seeds the cells ran").isEqualTo(1);
+    assertThat(lost.out()).contains("pre/m/djl/s1/f0/p1").contains("missing from the results");
+  }
+
   @Test
   void aChangedParameterCountStaysAnExactCheck() throws Exception {
     ResultsFixture base = new ResultsFixture(dir.resolve("base"));
