@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     "Compare results with a baseline; exit 1 on a regression, 2 on unusable input.",
     "Exact: a baseline cell missing or failed now, a changed parameter count.",
     "Metrics, per condition (a cell across its seeds): with 3+ seeds in the baseline, regressed when worse than the floor AND beyond",
-    "what the baseline's seed-to-seed spread explains (one-sided t-test, Holm-corrected at --alpha); with fewer, the floor per cell.",
+    "what the seeds' spread explains (one-sided two-sample t-test, Holm-corrected at --alpha); with fewer, the floor per cell.",
     "A baseline may have more seeds than the results; its cells of seeds the results did not run are not required.",
     "Floors: 0.02 absolute for 0-1 metrics (auc, dice, r2, ...), 5%% relative for mae, rmse, hd95, loss; --tolerance sets them.",
     "BASELINE may hold one baseline per hardware class in subfolders; the results' class picks one, else all are pooled."})
@@ -51,7 +51,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--method", paramLabel = "M", defaultValue = "auto", description = "auto (default: the test where the baseline has 3+ seeds, else the floor), test (too few baseline seeds is an error) or tolerance (the floor per cell).")
   String method;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05", description = "Family-wise error rate of the metric tests (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01", description = "Family-wise error rate of the metric tests (default: ${DEFAULT-VALUE}).")
   double alpha;
 
   @Option(names = "--all", description = "List every compared metric, not only the ones that changed.")

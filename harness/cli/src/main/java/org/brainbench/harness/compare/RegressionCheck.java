@@ -30,7 +30,7 @@ import org.brainbench.tasks.metric.MetricRegistry;
  * {@link #MIN_BASELINE_SEEDS} seeds of the condition), a metric regressed only when the current mean
  * is worse than the baseline's by more than its floor (the tolerance: 0.02 absolute for metrics on a
  * 0-1 scale, 5% of the baseline for errors and distances, or {@code --tolerance}) <i>and</i> by
- * more than the baseline's seed-to-seed spread explains ({@link SpreadTest}, one-sided), the
+ * more than the seeds' spread explains ({@link SpreadTest}, one-sided, pooled), the
  * p-values corrected for the number of metrics tested with Holm's step-down procedure at
  * family-wise level {@code alpha}. Each finding says how noisy its condition is (the seeds' sd and
  * the smallest worsening the test would detect). With {@link Method#TOLERANCE} (or AUTO with fewer
@@ -256,14 +256,14 @@ public final class RegressionCheck {
       String why;
       if (significant.contains(t) && w.worse() > allowed + 1e-12) {
         v = Finding.Verdict.REGRESSED;
-        why = String.format(Locale.ROOT, "worse by %s, beyond the %s floor and the baseline's spread (one-sided t-test p %.2g, Holm over %d tests at %s)",
+        why = String.format(Locale.ROOT, "worse by %s, beyond the %s floor and the seeds' spread (one-sided t-test p %.2g, Holm over %d tests at %s)",
             number(w.worse()), floor, w.p(), m, number(alpha));
       } else if (-w.worse() > Math.max(allowed, w.detectable(alpha)) + 1e-12) {
         v = Finding.Verdict.IMPROVED;
         why = "better by " + number(-w.worse());
       } else {
         v = Finding.Verdict.SAME;
-        why = w.worse() > allowed + 1e-12 ? String.format(Locale.ROOT, "worse by %s, within what the baseline's spread explains (p %.2g)", number(w.worse()),
+        why = w.worse() > allowed + 1e-12 ? String.format(Locale.ROOT, "worse by %s, within what the seeds' spread explains (p %.2g)", number(w.worse()),
             w.p()) : "";
       }
       String noise = String.format(Locale.ROOT, "%d->%d seeds, sd %s->%s, detectable %s", w.baselineRuns(), w.currentRuns(), number(w.baselineSd()),

@@ -38,7 +38,7 @@ class StatisticalGateTest {
     maes(now, 5.8, 6.6, 7.4); // 10% worse on average, but within the seeds' spread (sd 1)
     BrokenSuitesTest.Result r = compare(base.folder(), now.folder(), "--all");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("age/m/djl/s*/f0/p1").contains("within what the baseline's spread explains").contains("3->3 seeds, sd 1.00->0.800")
+    assertThat(r.out()).contains("age/m/djl/s*/f0/p1").contains("within what the seeds' spread explains").contains("3->3 seeds, sd 1.00->0.800")
         .contains("detectable");
     BrokenSuitesTest.Result perCell = compare(base.folder(), now.folder(), "--method", "tolerance");
     assertThat(perCell.exit()).as("seed by seed, 5.0 -> 5.8 is beyond 5%").isEqualTo(1);
