@@ -51,7 +51,7 @@ class BackendsTest {
     Path suite = dir.resolve("both.yaml");
     Files.writeString(suite, RunSuiteTest.SUITE.replace("threads: 1", "threads: 1\nbackends: [djl, dl4j]")
         .replace("  - {name: age, type: regress, dataset: age, split: {test: 0.3, validation: 0.2}}\n", "")
-        .replace("  - {name: seg, type: segment, dataset: seg, labels: [1, 2, 4], split: {test: 0.3, validation: 0.2}}\n", ""));
+        .replace("  - {name: seg, type: segment, dataset: seg, labels: [1, 2, 4], regions: brats2021, split: {test: 0.3, validation: 0.2}}\n", ""));
     BrokenSuitesTest.Result r = BrokenSuitesTest.cli("run", suite.toString(), "--out", dir.resolve("out").toString());
     assertThat(r.exit()).as(r.err()).isZero();
     Map<String, ObjectNode> rows = RunSuiteTest.rows(dir.resolve("out"));
