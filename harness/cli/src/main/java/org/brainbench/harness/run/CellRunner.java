@@ -241,7 +241,7 @@ final class CellRunner {
     String init = cell.model().initStage() == null ? "scratch" : stageConfig(suite.stage(cell.model().initStage()), cell);
     return sha256(String.join("\n",
         "task=" + t.name() + ";" + t.type().id() + ";" + t.dataset() + ";" + t.classes() + ";" + t.labels() + ";" + t.split()
-            + (t.regions() == null ? "" : ";regions=" + t.regions()),
+            + (t.regions() == null ? "" : ";regions=" + t.regions()) + splitTables(t),
         "preprocess=" + t.preprocess().key(),
         "model=" + cell.model().spec(),
         "init=" + init + ";finetune=" + cell.model().fineTune(),
@@ -249,6 +249,22 @@ final class CellRunner {
         "training=" + cell.training(),
         "backend=" + cell.backend() + ";seed=" + cell.seed() + ";fold=" + cell.fold() + ";fraction=" + cell.labelFraction())
         + (suite.tune() == null ? "" : "\ntune=" + suite.tune()));
+  }
+
+  /** The contents of a task's split tables (an edited table is another configuration), or "". */
+  private static String splitTables(TaskEntry t) {
+    if (t.split().files() == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(";splitTables=");
+    for (var e : new java.util.TreeMap<>(t.split().files()).entrySet()) {
+      try {
+        b.append(e.getKey().id()).append(':').append(Hashes.sha256(java.nio.file.Files.readAllBytes(e.getValue()))).append(',');
+      } catch (IOException ex) {
+        throw new java.io.UncheckedIOException(ex);
+      }
+    }
+    return b.toString();
   }
 
   /** A stage's configuration and, after it, that of each stage it starts from (a chain has no cycle). */
