@@ -39,9 +39,18 @@ public final class PreprocessCache {
   private final Path folder;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
+  private final AtomicLong damaged = new AtomicLong();
+  private final java.util.function.Consumer<String> warnings;
 
+  /** A cache that reports damaged entries on standard error. */
   public PreprocessCache(Path folder) {
+    this(folder, message -> System.err.println("brainbench: " + message));
+  }
+
+  /** @param warnings told, with the entry's path, of every damaged entry that is computed again */
+  public PreprocessCache(Path folder, java.util.function.Consumer<String> warnings) {
     this.folder = folder;
+    this.warnings = warnings;
   }
 
   public Path folder() {
@@ -54,18 +63,26 @@ public final class PreprocessCache {
     if (Files.isRegularFile(entry)) {
       try {
         Volume cached = VolumeFile.read(entry);
-        if (cached != null) {
-          hits.incrementAndGet();
-          return cached;
-        }
+        hits.incrementAndGet();
+        return cached;
       } catch (NoSuchFileException e) {
         // removed by someone else between the check and the read: compute it
+      } catch (VolumeFile.Damaged e) {
+        if (!e.olderFormat()) {
+          damaged.incrementAndGet();
+          warnings.accept(entry + ": damaged cache entry, computed again: " + e.getMessage());
+        }
       }
     }
     misses.incrementAndGet();
     Volume v = computation.compute();
     VolumeFile.write(entry, v);
     return v;
+  }
+
+  /** Entries found damaged (and computed again). */
+  public long damaged() {
+    return damaged.get();
   }
 
   public long hits() {

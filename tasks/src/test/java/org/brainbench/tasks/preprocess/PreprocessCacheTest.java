@@ -37,6 +37,7 @@ class PreprocessCacheTest {
   private Path source;
   private PreprocessCache cache;
   private final AtomicInteger calls = new AtomicInteger();
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A two-channel volume on an oblique grid, with a NaN and extreme values, so the stored form must be exact. */
   private static Volume volume(float offset) {
@@ -64,7 +65,7 @@ class PreprocessCacheTest {
   void setUp() throws IOException {
     cacheDir = dir.resolve("cache/nested");
     source = Files.writeString(dir.resolve("t1.nii"), "pretend NIfTI bytes");
-    cache = new PreprocessCache(cacheDir);
+    cache = new PreprocessCache(cacheDir, warnings::add);
   }
 
   private List<Path> entries() throws IOException {
@@ -195,10 +196,16 @@ class PreprocessCacheTest {
     byte[] badMagic = good.clone();
     badMagic[0] = 'X';
     damaged.add(badMagic);
+    byte[] olderFormat = good.clone();
+    olderFormat[7] = '1'; // BBVOL001, before the checksum: replaced silently
+    damaged.add(olderFormat);
     byte[] badShape = good.clone();
     badShape[8] = 0; // nx = 0 (little-endian int after the 8-byte magic)
     badShape[9] = 0;
     damaged.add(badShape);
+    byte[] flipped = good.clone();
+    flipped[good.length - 7] ^= 0x10; // one bit of one voxel: the length is right, the checksum is not
+    damaged.add(flipped);
 
     int expectedCalls = 1;
     for (byte[] bytes : damaged) {
@@ -206,12 +213,19 @@ class PreprocessCacheTest {
       Volume v = cache.get(List.of(source), Kind.IMAGE, SPEC, counting(volume(1)));
       expectedCalls++;
       assertThat(calls).as("recomputed after damage of %d bytes", bytes.length).hasValue(expectedCalls);
+      if (bytes != olderFormat) {
+        assertThat(warnings).as("reported with its path").last().asString().startsWith(entry + ": damaged cache entry, computed again: ");
+      }
       assertThat(v).isEqualTo(volume(1));
       // the entry was rewritten whole: the next get is a hit
       assertThat(Files.readAllBytes(entry)).isEqualTo(good);
       cache.get(List.of(source), Kind.IMAGE, SPEC, counting(volume(1)));
       assertThat(calls).hasValue(expectedCalls);
     }
+    assertThat(cache.damaged()).isEqualTo(damaged.size() - 1);
+    assertThat(warnings).hasSize(damaged.size() - 1).noneMatch(w -> w.contains("older format"));
+    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("CRC-32C").contains("corrupted"))
+        .anySatisfy(w -> assertThat(w).contains("(truncated)"));
   }
 
   @Test
