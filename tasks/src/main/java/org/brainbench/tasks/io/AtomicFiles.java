@@ -23,6 +23,10 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /**
+   * @throws IOException naming the target when the bytes cannot be written (a full disk, a
+   *     quota): the target is then as it was, and no temp file is left
+   */
   public static void write(Path target, Writer writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
@@ -30,6 +34,9 @@ public final class AtomicFiles {
     try {
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writer.write(out);
+      } catch (IOException e) {
+        throw new IOException(target + ": could not be written (" + e.getMessage() + "); "
+            + (Files.exists(target) ? "the previous file is unchanged" : "nothing was written"), e);
       }
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
