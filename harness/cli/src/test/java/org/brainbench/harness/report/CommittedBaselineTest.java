@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,8 +28,8 @@ class CommittedBaselineTest {
   private static final Path BASELINES = Path.of("../../results/baselines/regression");
 
   @Test
-  void everyHardwareClassBaselineMatchesTheRegressionSuite() throws IOException, NoSuchAlgorithmException {
-    String suiteHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(SUITE)));
+  void everyHardwareClassBaselineMatchesTheRegressionSuite() throws IOException {
+    String suiteHash = org.brainbench.harness.run.Hashes.sha256(Files.readAllBytes(SUITE));
     List<String> conditions = new ArrayList<>();
     for (Cell c : CellMatrix.expand(SuiteReader.read(SUITE), new ArrayList<>())) {
       conditions.add(RegressionCheck.condition(c.id()));
