@@ -36,6 +36,9 @@ public final class PreprocessCache {
     Volume compute() throws IOException;
   }
 
+  /** What a cache entry holds, read from its header: the grid and the number of channels. */
+  public record Entry(org.brainbench.tasks.volume.Grid grid, int channels) {}
+
   private final Path folder;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
@@ -57,9 +60,12 @@ public final class PreprocessCache {
     return folder;
   }
 
-  /** The cached volume for these sources and settings, computing and storing it on a miss. */
+  /**
+   * The cached volume for these sources and settings, computing and storing it on a miss. Images
+   * are stored in the spec's {@link PreprocessSpec#cacheDtype}, label maps always as float32.
+   */
   public Volume get(List<Path> sources, Kind kind, PreprocessSpec spec, Computation computation) throws IOException {
-    Path entry = folder.resolve(key(sources, kind, spec) + ".bbv");
+    Path entry = entry(sources, kind, spec);
     if (Files.isRegularFile(entry)) {
       try {
         Volume cached = VolumeFile.read(entry);
@@ -68,15 +74,49 @@ public final class PreprocessCache {
       } catch (NoSuchFileException e) {
         // removed by someone else between the check and the read: compute it
       } catch (VolumeFile.Damaged e) {
-        if (!e.olderFormat()) {
-          damaged.incrementAndGet();
-          warnings.accept(entry + ": damaged cache entry, computed again: " + e.getMessage());
-        }
+        reportDamage(entry, e);
       }
     }
+    return compute(entry, kind, spec, computation);
+  }
+
+  /**
+   * Makes sure the entry exists and says what it holds, reading only its header on a hit: how a
+   * run indexes a large dataset without reading every voxel (which {@link #get} reads, and
+   * checks, when they are used).
+   */
+  public Entry ensure(List<Path> sources, Kind kind, PreprocessSpec spec, Computation computation) throws IOException {
+    Path entry = entry(sources, kind, spec);
+    if (Files.isRegularFile(entry)) {
+      try {
+        VolumeFile.Header h = VolumeFile.header(entry);
+        hits.incrementAndGet();
+        return new Entry(h.grid(), h.channels());
+      } catch (NoSuchFileException e) {
+        // removed by someone else between the check and the read: compute it
+      } catch (VolumeFile.Damaged e) {
+        reportDamage(entry, e);
+      }
+    }
+    Volume v = compute(entry, kind, spec, computation);
+    return new Entry(v.grid(), v.channelCount());
+  }
+
+  private Path entry(List<Path> sources, Kind kind, PreprocessSpec spec) throws IOException {
+    return folder.resolve(key(sources, kind, spec) + ".bbv");
+  }
+
+  private void reportDamage(Path entry, VolumeFile.Damaged e) {
+    if (!e.olderFormat()) {
+      damaged.incrementAndGet();
+      warnings.accept(entry + ": damaged cache entry, computed again: " + e.getMessage());
+    }
+  }
+
+  private Volume compute(Path entry, Kind kind, PreprocessSpec spec, Computation computation) throws IOException {
     misses.incrementAndGet();
     Volume v = computation.compute();
-    VolumeFile.write(entry, v);
+    VolumeFile.write(entry, v, kind == Kind.IMAGE ? spec.cacheDtype() : CacheDtype.FLOAT32);
     return v;
   }
 

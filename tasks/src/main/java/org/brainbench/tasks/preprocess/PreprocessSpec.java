@@ -13,12 +13,19 @@ import java.util.Arrays;
  * @param shape target grid size, or null
  * @param cropPad final grid size after resampling, or null
  * @param clipPercentiles {low, high} in 0..100, or null for no clipping
+ * @param cacheDtype how the cache stores the preprocessed images (float16 rounds them, so it is part
+ *     of the key: what the model sees depends on it)
  */
 public record PreprocessSpec(
-    boolean reorient, double[] spacing, int[] shape, int[] cropPad, double[] clipPercentiles, Normalization normalization) {
+    boolean reorient, double[] spacing, int[] shape, int[] cropPad, double[] clipPercentiles, Normalization normalization, CacheDtype cacheDtype) {
 
   /** Bumped whenever preprocessing code changes what it produces, so old cache entries are not reused. */
   public static final int VERSION = 1;
+
+  /** Stored as float32, exactly as computed. */
+  public PreprocessSpec(boolean reorient, double[] spacing, int[] shape, int[] cropPad, double[] clipPercentiles, Normalization normalization) {
+    this(reorient, spacing, shape, cropPad, clipPercentiles, normalization, CacheDtype.FLOAT32);
+  }
 
   public PreprocessSpec {
     if (spacing != null && shape != null) {
@@ -40,6 +47,9 @@ public record PreprocessSpec(
     if (normalization == null) {
       normalization = Normalization.ZSCORE;
     }
+    if (cacheDtype == null) {
+      cacheDtype = CacheDtype.FLOAT32;
+    }
     spacing = spacing == null ? null : spacing.clone();
     shape = shape == null ? null : shape.clone();
     cropPad = cropPad == null ? null : cropPad.clone();
@@ -51,7 +61,16 @@ public record PreprocessSpec(
     return new PreprocessSpec(true, null, shape, null, new double[] {0.5, 99.5}, Normalization.ZSCORE);
   }
 
-  /** A canonical text of every setting: equal texts, equal preprocessing (the cache key). */
+  /** The same preprocessing, its images stored in the cache as {@code dtype}. */
+  public PreprocessSpec withCacheDtype(CacheDtype dtype) {
+    return new PreprocessSpec(reorient, spacing, shape, cropPad, clipPercentiles, normalization, dtype);
+  }
+
+  /**
+   * A canonical text of every setting: equal texts, equal preprocessing (the cache key). float32
+   * storage adds nothing, so keys (and results' configuration hashes) from before float16 existed
+   * stay as they were.
+   */
   public String key() {
     return "preprocess/v" + VERSION
         + ";reorient=" + reorient
@@ -59,7 +78,8 @@ public record PreprocessSpec(
         + ";shape=" + Arrays.toString(shape)
         + ";cropPad=" + Arrays.toString(cropPad)
         + ";clip=" + Arrays.toString(clipPercentiles)
-        + ";normalize=" + normalization.id();
+        + ";normalize=" + normalization.id()
+        + (cacheDtype == CacheDtype.FLOAT32 ? "" : ";cacheDtype=" + cacheDtype.id());
   }
 
   @Override

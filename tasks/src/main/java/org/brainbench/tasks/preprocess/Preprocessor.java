@@ -1,5 +1,6 @@
 package org.brainbench.tasks.preprocess;
 
+import org.brainbench.tasks.io.Float16;
 import org.brainbench.tasks.volume.CropPad;
 import org.brainbench.tasks.volume.Grid;
 import org.brainbench.tasks.volume.IntensityNormalizer;
@@ -12,8 +13,16 @@ import org.brainbench.tasks.volume.Volume;
 public final class Preprocessor {
   private Preprocessor() {}
 
+  /**
+   * The image, preprocessed; with float16 cache storage, its values rounded to float16 as the last
+   * step, so a scan read from the cache and one computed afresh are the same numbers.
+   */
   public static Volume image(Volume volume, PreprocessSpec spec) {
-    Volume v = geometry(volume, spec, Interpolation.LINEAR);
+    Volume v = intensities(geometry(volume, spec, Interpolation.LINEAR), spec);
+    return spec.cacheDtype() == CacheDtype.FLOAT16 ? toFloat16Precision(v) : v;
+  }
+
+  private static Volume intensities(Volume v, PreprocessSpec spec) {
     if (spec.clipPercentiles() == null && spec.normalization() == Normalization.NONE) {
       return v;
     }
@@ -26,6 +35,18 @@ public final class Preprocessor {
       case ZSCORE -> IntensityNormalizer.zScore(v, mask);
       case MINMAX -> IntensityNormalizer.minMax(v, mask);
     };
+  }
+
+  private static Volume toFloat16Precision(Volume v) {
+    float[][] out = new float[v.channelCount()][];
+    for (int c = 0; c < out.length; c++) {
+      float[] in = v.channel(c);
+      out[c] = new float[in.length];
+      for (int i = 0; i < in.length; i++) {
+        out[c][i] = Float16.toFloat(Float16.fromFloat(in[i]));
+      }
+    }
+    return new Volume(v.grid(), out);
   }
 
   /** The same geometric steps as {@link #image}, with nearest-neighbour sampling and no intensity change. */

@@ -27,8 +27,21 @@ public final class ScanLoader {
 
   /** The image channels stacked on one grid, preprocessed. */
   public Volume image(Scan scan) throws IOException {
-    PreprocessCache.Computation compute = () -> Preprocessor.image(readChannels(scan.images()), spec);
+    PreprocessCache.Computation compute = imageComputation(scan);
     return cache == null ? compute.compute() : cache.get(scan.images(), PreprocessCache.Kind.IMAGE, spec, compute);
+  }
+
+  /**
+   * What the preprocessed image holds (grid, channels), computing it into the cache if needed but
+   * reading only the header of a cached entry. Without a cache, it preprocesses the image.
+   */
+  public PreprocessCache.Entry imageEntry(Scan scan) throws IOException {
+    PreprocessCache.Computation compute = imageComputation(scan);
+    if (cache == null) {
+      Volume v = compute.compute();
+      return new PreprocessCache.Entry(v.grid(), v.channelCount());
+    }
+    return cache.ensure(scan.images(), PreprocessCache.Kind.IMAGE, spec, compute);
   }
 
   /** The label map, with the image's geometric preprocessing and nearest-neighbour sampling. */
@@ -38,6 +51,10 @@ public final class ScanLoader {
     }
     PreprocessCache.Computation compute = () -> Preprocessor.labels(NiftiVolumes.read(scan.mask()), spec);
     return cache == null ? compute.compute() : cache.get(List.of(scan.mask()), PreprocessCache.Kind.LABELS, spec, compute);
+  }
+
+  private PreprocessCache.Computation imageComputation(Scan scan) {
+    return () -> Preprocessor.image(readChannels(scan.images()), spec);
   }
 
   private static Volume readChannels(List<Path> files) throws IOException {

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.brainbench.tasks.io.Float16;
 import org.brainbench.tasks.preprocess.PreprocessCache.Kind;
 import org.brainbench.tasks.volume.Affine;
 import org.brainbench.tasks.volume.Grid;
@@ -300,5 +301,55 @@ class PreprocessCacheTest {
 
     assertThat(entries()).hasSize(threads).allSatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".bbv"));
     assertThat(cache.misses()).isEqualTo(threads);
+  }
+
+  @Test
+  void float16ImagesTakeHalfTheBytesAndReadBackRounded() throws IOException {
+    PreprocessSpec half = SPEC.withCacheDtype(CacheDtype.FLOAT16);
+    Volume v = volume(1);
+    cache.get(List.of(source), Kind.IMAGE, SPEC, counting(v));
+    cache.get(List.of(source), Kind.IMAGE, half, counting(v));
+    cache.get(List.of(source), Kind.LABELS, half, counting(v));
+    Path full = cacheDir.resolve(PreprocessCache.key(List.of(source), Kind.IMAGE, SPEC) + ".bbv");
+    Path halved = cacheDir.resolve(PreprocessCache.key(List.of(source), Kind.IMAGE, half) + ".bbv");
+    Path labels = cacheDir.resolve(PreprocessCache.key(List.of(source), Kind.LABELS, half) + ".bbv");
+    long voxels = 2L * v.grid().voxelCount();
+
+    assertThat(Files.size(full) - Files.size(halved)).isEqualTo(voxels * 2);
+    assertThat(Files.size(labels)).as("label maps stay float32").isEqualTo(Files.size(full));
+    Volume back = cache.get(List.of(source), Kind.IMAGE, half, counting(volume(2)));
+    assertThat(calls).hasValue(3);
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < v.grid().voxelCount(); i++) {
+        float want = Float16.toFloat(Float16.fromFloat(v.channel(c)[i]));
+        assertThat(Float.floatToIntBits(back.channel(c)[i])).as("channel %d voxel %d", c, i).isEqualTo(Float.floatToIntBits(want));
+      }
+    }
+    assertThat(back.channel(0)[0]).as("float32's largest value is past float16's").isEqualTo(Float.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void ensureReadsOnlyTheHeaderOfAnEntryThatIsThere() throws IOException {
+    PreprocessCache.Entry computed = cache.ensure(List.of(source), Kind.IMAGE, SPEC, counting(volume(1)));
+    assertThat(computed).isEqualTo(new PreprocessCache.Entry(volume(1).grid(), 2));
+    assertThat(calls).hasValue(1);
+    Path entry = entries().get(0);
+    byte[] flipped = Files.readAllBytes(entry);
+    flipped[flipped.length - 7] ^= 0x10; // corrupted voxels: found when they are read, not by ensure
+
+    Files.write(entry, flipped);
+    PreprocessCache.Entry again = cache.ensure(List.of(source), Kind.IMAGE, SPEC, counting(volume(2)));
+
+    assertThat(again).isEqualTo(computed);
+    assertThat(calls).hasValue(1);
+    Volume v = cache.get(List.of(source), Kind.IMAGE, SPEC, counting(volume(1)));
+    assertThat(v).isEqualTo(volume(1));
+    assertThat(calls).hasValue(2);
+    assertThat(warnings).singleElement().asString().contains("CRC-32C");
+    // a truncated entry is found by its header and computed again
+    Files.write(entry, java.util.Arrays.copyOf(Files.readAllBytes(entry), 100));
+    cache.ensure(List.of(source), Kind.IMAGE, SPEC, counting(volume(1)));
+    assertThat(calls).hasValue(3);
+    assertThat(warnings).last().asString().contains("shorter than");
   }
 }

@@ -162,7 +162,7 @@ public final class Safetensors {
       }
       case "F16" -> {
         for (int i = 0; i < n; i++) {
-          data[i] = halfToFloat(raw.getShort(2 * i));
+          data[i] = org.brainbench.tasks.io.Float16.toFloat(raw.getShort(2 * i));
         }
       }
       default -> {
@@ -172,22 +172,6 @@ public final class Safetensors {
       }
     }
     return new Tensor(name, shape, data);
-  }
-
-  /** IEEE 754 binary16 to float32 (JDK 17 has no Float.float16ToFloat). */
-  static float halfToFloat(short half) {
-    int h = half & 0xFFFF;
-    int sign = (h & 0x8000) << 16;
-    int exponent = (h >>> 10) & 0x1F;
-    int mantissa = h & 0x3FF;
-    if (exponent == 0x1F) {
-      return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13)); // inf or NaN
-    }
-    if (exponent == 0) {
-      float value = mantissa * 0x1p-24f; // zero or subnormal
-      return sign == 0 ? value : -value;
-    }
-    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {

@@ -106,7 +106,7 @@ public final class Embedder {
       if (v.channels().length != 1) {
         throw new UserInputException(f + ": has " + v.channels().length + " channels; embed takes one single-channel scan per file");
       }
-      samples.add(new Sample(new Scan(id(f), null, List.of(f.toAbsolutePath()), null, null, null, Map.of(), f.toString()), v.channels(), null));
+      samples.add(Sample.inMemory(new Scan(id(f), null, List.of(f.toAbsolutePath()), null, null, null, Map.of(), f.toString()), v.channels(), null));
     }
     TaskHead base = CellMatrix.head(source.task().type() == org.brainbench.tasks.TaskType.PRETRAIN ? regressView(source.task()) : source.task(),
         source.model(), 1);

@@ -13,15 +13,20 @@ import org.brainbench.tasks.volume.Grid;
 final class Predictions {
   private Predictions() {}
 
-  /** Raw model outputs per sample, in order. */
+  /** Batches read ahead while the model predicts: as in training. */
+  private static final int PREFETCH = 2;
+
+  /** Raw model outputs per sample, in order; the next batch is read while the model works on this one. */
   static List<float[]> predict(Model model, List<Sample> samples, int batchSize) {
     List<float[]> out = new ArrayList<>();
     TaskHead head = model.head();
-    for (int start = 0; start < samples.size(); start += batchSize) {
-      List<Sample> part = samples.subList(start, Math.min(samples.size(), start + batchSize));
-      float[][] p = model.predict(Batches.of(part, head, null, false));
-      for (float[] row : p) {
-        out.add(row);
+    int batches = (samples.size() + batchSize - 1) / batchSize;
+    try (Prefetcher<org.brainbench.api.backend.Batch> next = new Prefetcher<>("predict-loader", PREFETCH, batches,
+        b -> Batches.of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false))) {
+      for (int b = 0; b < batches; b++) {
+        for (float[] row : model.predict(next.next())) {
+          out.add(row);
+        }
       }
     }
     return out;

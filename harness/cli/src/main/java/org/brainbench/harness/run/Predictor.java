@@ -86,7 +86,7 @@ public final class Predictor {
       if (!samples.isEmpty() && v.channels().length != samples.get(0).channels().length) {
         throw new UserInputException(in.files().get(0) + ": " + v.channels().length + " channel(s), the first scan " + samples.get(0).channels().length);
       }
-      samples.add(new Sample(scan, v.channels(), null));
+      samples.add(Sample.inMemory(scan, v.channels(), null));
       originals.add(original);
     }
     int channels = samples.get(0).channels().length;

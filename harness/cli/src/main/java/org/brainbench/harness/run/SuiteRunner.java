@@ -30,6 +30,7 @@ public final class SuiteRunner {
   private final Map<String, TaskData> data = new HashMap<>();
   private final java.util.Set<String> stageRows = new java.util.HashSet<>();
   private final boolean resume;
+  private final PreprocessCache cache;
   private CellRunner cellRunner;
 
   public SuiteRunner(Suite suite, Path out, PrintWriter log, String harnessVersion) {
@@ -46,6 +47,13 @@ public final class SuiteRunner {
     this.log = log;
     this.harnessVersion = harnessVersion;
     this.resume = resume;
+    // damaged entries, found when samples are read back during training, are named in the run's log
+    this.cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"), message -> {
+      synchronized (log) {
+        log.println("warning: " + message);
+        log.flush();
+      }
+    });
   }
 
   /** Runs the cells; returns their rows (also written to {@code out/results.jsonl}). */
@@ -66,7 +74,6 @@ public final class SuiteRunner {
       log.println("warning: " + msg);
       log.flush();
     });
-    PreprocessCache cache = new PreprocessCache(suite.cacheFolder().resolve("preprocessed"));
     CellRunner runner = new CellRunner(suite, out, harnessVersion, resume);
     cellRunner = runner;
     StageRunner stages = new StageRunner(suite, out, runner);
@@ -187,7 +194,7 @@ public final class SuiteRunner {
       var source = suite.datasets().get(task.dataset()).source();
       int scans = countRows(source.path());
       try (Progress p = Progress.start("  load " + task.name(), Math.max(1, scans))) {
-        d = TaskData.load(task, source, new PreprocessCache(suite.cacheFolder().resolve("preprocessed")), p::stepTo);
+        d = TaskData.load(task, source, cache, p::stepTo);
       }
       data.put(key, d);
     }

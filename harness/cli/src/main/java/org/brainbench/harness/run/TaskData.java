@@ -26,12 +26,12 @@ import org.brainbench.tasks.split.Split;
 import org.brainbench.tasks.split.Stratification;
 import org.brainbench.tasks.split.SubjectLists;
 import org.brainbench.tasks.volume.Grid;
-import org.brainbench.tasks.volume.Volume;
 
 /**
- * A task's data for a run: the validated dataset, every scan preprocessed and held in memory (read
- * once, through the on-disk preprocessing cache), the subjects' strata for splitting, and a hash
- * of what was read for provenance. Shared by every cell of the task.
+ * A task's data for a run: the validated dataset, every scan preprocessed into the on-disk
+ * preprocessing cache (from which training and evaluation read each sample when they use it, so
+ * memory holds only this index however large the cohort), the subjects' strata for splitting, and
+ * a hash of what was read for provenance. Shared by every cell of the task.
  */
 public final class TaskData {
   private final TaskEntry task;
@@ -39,22 +39,25 @@ public final class TaskData {
   private final Map<String, Sample> samples;
   private final Map<String, String> strata;
   private final Grid grid;
+  private final int channels;
   private final String hash;
   private final LabelConvention regions;
   private Split fixedSplit;
 
-  private TaskData(TaskEntry task, Dataset dataset, Map<String, Sample> samples, Map<String, String> strata, Grid grid, String hash) {
+  private TaskData(TaskEntry task, Dataset dataset, Map<String, Sample> samples, Map<String, String> strata, Grid grid, int channels, String hash) {
     this.task = task;
     this.regions = regions(task, dataset);
     this.dataset = dataset;
     this.samples = samples;
     this.strata = strata;
     this.grid = grid;
+    this.channels = channels;
     this.hash = hash;
   }
 
   /**
-   * Loads and checks a task's dataset and preprocesses every scan.
+   * Loads and checks a task's dataset and preprocesses every scan into the cache (an entry already
+   * there costs a header read; a segmentation mask is read whole, to check its labels).
    *
    * @param progress called with the number of scans loaded
    */
@@ -66,27 +69,31 @@ public final class TaskData {
     ScanLoader loader = new ScanLoader(task.preprocess(), cache);
     Map<String, Sample> samples = new LinkedHashMap<>();
     Grid grid = null;
+    int channels = 0;
     Scan first = null;
     int done = 0;
+    List<Integer> classLabels = task.type() == TaskType.SEGMENT ? List.copyOf(task.labels()) : null;
     for (Scan scan : dataset.scans()) {
-      Volume image = loader.image(scan);
+      PreprocessCache.Entry image = loader.imageEntry(scan);
       if (grid == null) {
         grid = image.grid();
+        channels = image.channels();
         first = scan;
       } else if (!sameShape(grid, image.grid())) {
         throw new IOException(source.path() + ": after preprocessing, " + scan.scanId() + " is " + image.grid() + " but "
             + first.scanId() + " is " + grid + "; set preprocess.shape (or cropPad) so every scan gets the same grid");
+      } else if (image.channels() != channels) {
+        throw new IOException(source.path() + ": " + scan.scanId() + " has " + image.channels() + " channel(s) but " + first.scanId() + " has " + channels);
       }
-      byte[] classes = null;
-      if (task.type() == TaskType.SEGMENT) {
-        classes = classes(loader.mask(scan), task.labels(), scan);
+      if (classLabels != null) {
+        CachedVoxels.classes(loader.mask(scan), classLabels, scan); // its labels checked now, not mid-training
       }
-      samples.put(scan.scanId(), new Sample(scan, image.channels(), classes));
+      samples.put(scan.scanId(), new Sample(scan, new CachedVoxels(scan, loader, classLabels)));
       progress.accept(++done);
     }
     Stratification stratification = task.split().stratification();
     Map<String, String> strata = stratification.strata(dataset, task.split().ageBins());
-    TaskData data = new TaskData(task, dataset, samples, strata, grid, hash(dataset, source));
+    TaskData data = new TaskData(task, dataset, samples, strata, grid, channels, hash(dataset, source));
     if (task.split().files() != null) {
       data.fixedSplit = SubjectLists.read(task.split().files(), dataset.subjectIds());
     }
@@ -134,23 +141,6 @@ public final class TaskData {
 
   private static boolean sameShape(Grid a, Grid b) {
     return a.nx() == b.nx() && a.ny() == b.ny() && a.nz() == b.nz();
-  }
-
-  /** Label values to class indices: 0 stays background, the task's i-th label becomes i+1. */
-  private static byte[] classes(Volume mask, List<Integer> labels, Scan scan) throws IOException {
-    float[] m = mask.channel(0);
-    byte[] out = new byte[m.length];
-    for (int i = 0; i < m.length; i++) {
-      int v = Math.round(m[i]);
-      if (v != 0) {
-        int k = labels.indexOf(v);
-        if (k < 0) {
-          throw new IOException(scan.mask() + ": label " + v + " is not in the task's labels " + labels);
-        }
-        out[i] = (byte) (k + 1);
-      }
-    }
-    return out;
   }
 
   /** SHA-256 over every scan's id, files (name, size, modification time) and target. */
@@ -205,7 +195,7 @@ public final class TaskData {
 
   /** Image channels per scan (modalities, or the volumes of a 4D file). */
   public int channels() {
-    return samples.values().iterator().next().channels().length;
+    return channels;
   }
 
   public String hash() {

@@ -4,12 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.brainbench.api.backend.Batch;
 import org.brainbench.api.backend.Model;
 import org.brainbench.api.training.TrainingConfig;
@@ -20,8 +14,8 @@ import org.brainbench.tasks.seed.Seeds;
 import org.brainbench.tasks.volume.Grid;
 
 /**
- * The backend-neutral training loop: seeded shuffling, augmentation on a background thread
- * (batches are built while the model trains on the previous one), the warm-up + cosine learning
+ * The backend-neutral training loop: seeded shuffling, batches read from the cache and augmented
+ * on a background thread while the model trains on the previous one ({@link Prefetcher}), the warm-up + cosine learning
  * rate and a validation score after every epoch. Everything else a run needs is a {@link
  * TrainingListener}: early stopping with the best epoch's weights kept, per-epoch checkpoints,
  * the divergence guard ({@link DivergedException}), data-wait timing and progress
@@ -130,33 +124,22 @@ final class TrainingLoop {
     int stepsPerEpoch = steps(train.size(), config.batchSize());
     TrainingState state = new TrainingState(model, config, stepsPerEpoch, plan.validator() != null);
     listeners.forEach(l -> l.onTrainingBegin(state));
-    ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "batch-loader");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      for (int epoch = state.firstEpoch; epoch <= config.epochs() && !state.stopRequested; epoch++) {
-        long epochStart = System.nanoTime();
-        // dropout and masking draw from the engine: reseeded per epoch, a resumed epoch draws the same numbers
-        model.reseed(Seeds.mix(plan.seed(), "engine/epoch/" + epoch));
-        List<Sample> order = new ArrayList<>(train);
-        Collections.shuffle(order, new Random(Seeds.mix(plan.seed(), "epoch/" + epoch)));
-        BlockingQueue<Future<Batch>> queue = new ArrayBlockingQueue<>(PREFETCH + 1);
-        int next = 0;
-        for (; next < Math.min(PREFETCH, stepsPerEpoch); next++) {
-          queue.add(submit(loader, order, next, config, model, plan.targets(), augmenter, plan.seed(), epoch));
-        }
-        double lossSum = 0;
-        double lr = 0;
+    for (int epoch = state.firstEpoch; epoch <= config.epochs() && !state.stopRequested; epoch++) {
+      long epochStart = System.nanoTime();
+      // dropout and masking draw from the engine: reseeded per epoch, a resumed epoch draws the same numbers
+      model.reseed(Seeds.mix(plan.seed(), "engine/epoch/" + epoch));
+      List<Sample> order = new ArrayList<>(train);
+      Collections.shuffle(order, new Random(Seeds.mix(plan.seed(), "epoch/" + epoch)));
+      int e = epoch;
+      double lossSum = 0;
+      double lr = 0;
+      try (Prefetcher<Batch> batches = new Prefetcher<>("batch-loader", PREFETCH, stepsPerEpoch,
+          b -> batch(order, b, config, model, plan.targets(), augmenter, plan.seed(), e))) {
         for (int b = 0; b < stepsPerEpoch; b++) {
           long waitStart = System.nanoTime();
-          Batch batch = get(queue.remove());
+          Batch batch = batches.next();
           double waited = (System.nanoTime() - waitStart) / 1e9;
           listeners.forEach(l -> l.onBatchReady(state, waited));
-          if (next < stepsPerEpoch) {
-            queue.add(submit(loader, order, next++, config, model, plan.targets(), augmenter, plan.seed(), epoch));
-          }
           lr = config.learningRateAt(state.step++, stepsPerEpoch);
           float loss = model.trainStep(batch, (float) lr);
           int inEpoch = b;
@@ -164,12 +147,10 @@ final class TrainingLoop {
           lossSum += loss * batch.size();
           state.seen += batch.size();
         }
-        double score = plan.validator() != null ? plan.validator().score(model) : Double.NaN;
-        state.history.add(new Epoch(epoch, lossSum / train.size(), score, lr, (System.nanoTime() - epochStart) / 1e9, model.diagnostics()));
-        listeners.forEach(l -> l.onEpoch(state));
       }
-    } finally {
-      loader.shutdownNow();
+      double score = plan.validator() != null ? plan.validator().score(model) : Double.NaN;
+      state.history.add(new Epoch(epoch, lossSum / train.size(), score, lr, (System.nanoTime() - epochStart) / 1e9, model.diagnostics()));
+      listeners.forEach(l -> l.onEpoch(state));
     }
     listeners.forEach(l -> l.onTrainingEnd(state));
     return new Result(List.copyOf(state.history), state.bestEpoch, state.trainSeconds(), state.dataWaitSeconds, state.seen, state.firstEpoch - 1);
@@ -184,34 +165,21 @@ final class TrainingLoop {
     return steps > 1 && samples % batchSize == 1 ? steps - 1 : steps;
   }
 
-  private static Future<Batch> submit(ExecutorService loader, List<Sample> order, int b, TrainingConfig config, Model model,
+  /** Batch {@code b} of an epoch: its samples read (from the cache) and augmented. */
+  private static Batch batch(List<Sample> order, int b, TrainingConfig config, Model model,
       Targets targets, Augmenter augmenter, long seed, int epoch) {
     int steps = steps(order.size(), config.batchSize());
     int from = b * config.batchSize();
     int to = b == steps - 1 ? order.size() : Math.min(order.size(), from + config.batchSize());
-    return loader.submit(() -> {
-      List<Sample> part = new ArrayList<>(order.subList(from, to));
-      if (augmenter != null) {
-        Random r = new Random(Seeds.mix(seed, "augment/" + epoch + "/" + b));
-        for (int i = 0; i < part.size(); i++) {
-          Sample s = part.get(i);
-          Augmenter.Augmented a = augmenter.apply(s.channels(), s.classes(), r);
-          part.set(i, new Sample(s.scan(), a.channels(), a.classes()));
-        }
+    List<Sample> part = new ArrayList<>(order.subList(from, to));
+    if (augmenter != null) {
+      Random r = new Random(Seeds.mix(seed, "augment/" + epoch + "/" + b));
+      for (int i = 0; i < part.size(); i++) {
+        Sample s = part.get(i);
+        Augmenter.Augmented a = augmenter.apply(s.channels(), s.classes(), r);
+        part.set(i, Sample.inMemory(s.scan(), a.channels(), a.classes()));
       }
-      return Batches.of(part, model.head(), targets, true);
-    });
-  }
-
-  private static Batch get(Future<Batch> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
     }
+    return Batches.of(part, model.head(), targets, true);
   }
 }

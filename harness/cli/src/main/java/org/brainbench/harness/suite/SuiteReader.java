@@ -26,6 +26,7 @@ import org.brainbench.tasks.dataset.DatasetFormat;
 import org.brainbench.tasks.dataset.LabelConvention;
 import org.brainbench.tasks.dataset.DatasetSource;
 import org.brainbench.tasks.preprocess.Normalization;
+import org.brainbench.tasks.preprocess.CacheDtype;
 import org.brainbench.tasks.preprocess.PreprocessSpec;
 import org.brainbench.tasks.split.Partition;
 import org.brainbench.tasks.split.SplitPlan;
@@ -47,6 +48,7 @@ public final class SuiteReader {
       "training", "overrides", "backends", "seeds", "folds", "labelFractions", "exclude", "threads", "cache", "tune");
   static final Set<String> TUNE = Set.of("search", "trials", "scope", "seed", "learningRate", "weightDecay", "epochs");
   static final Set<String> STAGE = Set.of("name", "model", "dataset", "objective", "init", "preprocess", "split", "training", "seed");
+  static final Set<String> CACHE = Set.of("folder", "dtype");
   static final Set<String> PREPROCESS = Set.of("reorient", "spacing", "shape", "cropPad", "clip", "normalize");
   static final Set<String> TASK = Set.of("name", "type", "dataset", "classes", "labels", "regions", "metrics", "split", "preprocess", "training");
   static final Set<String> SPLIT = Set.of("folds", "test", "validation", "stratify", "ageBins", "seed", "files");
@@ -88,13 +90,22 @@ public final class SuiteReader {
       root.get("name").problem("must be letters, digits, '.', '_' or '-' (it names the results folder), got \"" + name + "\"");
     }
     String description = root.get("description").string("");
-    Path cache = folder.resolve(root.get("cache").string(".brainbench-cache"));
-    if (!root.has("cache")) {
+    Node cacheNode = root.get("cache");
+    boolean cacheSettings = !cacheNode.isMissing() && cacheNode.raw().isObject(); // cache: {folder, dtype} or cache: FOLDER
+    Node cacheFolder = cacheSettings ? cacheNode.get("folder") : cacheNode;
+    CacheDtype cacheDtype = CacheDtype.FLOAT32;
+    if (cacheSettings && cacheNode.allowOnly(CACHE)) {
+      String dtype = cacheNode.get("dtype").choice(CacheDtype.FLOAT32.id(), List.of(CacheDtype.FLOAT32.id(), CacheDtype.FLOAT16.id()));
+      cacheDtype = dtype == null ? CacheDtype.FLOAT32 : CacheDtype.fromId(dtype);
+    }
+    String cacheText = cacheFolder.string(".brainbench-cache");
+    Path cache = folder.resolve(cacheText == null ? ".brainbench-cache" : cacheText);
+    if (cacheFolder.isMissing()) {
       cache = Path.of(".brainbench-cache").toAbsolutePath(); // beside the working directory, shared by suites
     }
     BuiltinData builtin = builtin(root.get("builtin"), cache);
     Map<String, DatasetEntry> datasets = datasets(root.get("datasets"), builtin);
-    PreprocessSpec preprocess = preprocess(root.get("preprocess"), PreprocessSpec.toShape(64, 64, 64));
+    PreprocessSpec preprocess = preprocess(root.get("preprocess"), PreprocessSpec.toShape(64, 64, 64)).withCacheDtype(cacheDtype);
     List<TaskEntry> tasks = tasks(root.get("tasks"), datasets, preprocess);
     List<ModelEntry> models = models(root.get("models"));
     List<Stage> stages = stages(root.get("stages"), models, datasets, preprocess);
@@ -353,7 +364,8 @@ public final class SuiteReader {
       return base;
     }
     try {
-      return new PreprocessSpec(reorient, spacing, shape, cropPad, clip != null && clip[0] < clip[1] ? clip : null, Normalization.fromId(norm));
+      return new PreprocessSpec(reorient, spacing, shape, cropPad, clip != null && clip[0] < clip[1] ? clip : null, Normalization.fromId(norm),
+          base.cacheDtype());
     } catch (IllegalArgumentException e) {
       n.problem(e.getMessage());
       return base;
