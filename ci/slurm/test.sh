@@ -37,10 +37,10 @@ tasks:
   - {name: cls, type: classify, dataset: cls, classes: [CN, AD], split: {test: 0.3, validation: 0.2}}
   - {name: age, type: regress, dataset: age, split: {test: 0.3, validation: 0.2}}
 models:
-  - {id: cnn3d, params: {channels: [4, 8, 8], dropout: 0}}
-  - {id: slice-cnn, params: {channels: [4, 8], embedding: 8}}
+  - {id: cnn3d, params: {channels: [4, 8, 8], segmentationLevels: 2, dropout: 0}}
+  - {id: slice-cnn, params: {channels: [4, 8, 8], embedding: 8}}
 seeds: [1, 2]
-training: {epochs: 6, batchSize: 4, learningRate: 0.003}
+training: {epochs: 10, batchSize: 4, learningRate: 0.003}
 threads: 1
 SUITE
 
@@ -58,26 +58,28 @@ read -r array compare <<< "$queued"
 [[ -n "${compare:-}" ]] || fail "submit.sh printed no job ids: $(cat "$work/submit.log")"
 say "array job $array, compare job $compare"
 
+job_state() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2; }
+
 # kill task 1 once it has finished a cell and is training the next
 victim="${array}_1"
 rows="$work/out/shard-1/results.jsonl"
-for _ in $(seq 600); do
+for _ in $(seq 1500); do
   [[ -s "$rows" ]] && break
-  [[ "$(squeue -h -j "$victim" -o %T 2>/dev/null)" == "" ]] && fail "task 1 ended before it finished a cell"
-  sleep 0.5
+  case "$(job_state "$victim")" in PENDING|CONFIGURING|RUNNING|"") ;; *) fail "task 1 ended ($(job_state "$victim")) before it finished a cell" ;; esac
+  sleep 0.2
 done
 [[ -s "$rows" ]] || fail "task 1 finished no cell in 5 minutes"
 kept=$(wc -l < "$rows")
-[[ "$(squeue -h -j "$victim" -o %T)" == RUNNING ]] || fail "task 1 finished before it could be killed (make its cells longer)"
+[[ "$(job_state "$victim")" == RUNNING ]] || fail "task 1 finished before it could be killed (make its cells longer)"
 say "task 1 has $kept finished cell(s): scancel, then scontrol requeue"
 scancel "$victim"
-for _ in $(seq 100); do [[ "$(scontrol show job "$victim" | grep -o 'JobState=[A-Z]*')" == JobState=CANCELLED ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ "$(job_state "$victim")" == CANCELLED ]] && break; sleep 0.1; done
 scontrol requeue "$victim"
 scontrol update jobid="$victim" StartTime=now # a requeued job otherwise waits about 2 minutes
 
 say "waiting for the compare job"
 for _ in $(seq 1200); do
-  state="$(scontrol show job "$compare" | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)"
+  state="$(job_state "$compare")"
   case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL) break ;; esac
   sleep 1
 done

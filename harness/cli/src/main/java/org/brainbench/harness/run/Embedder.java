@@ -25,8 +25,6 @@ import org.brainbench.harness.suite.Suite;
 import org.brainbench.harness.suite.TaskEntry;
 import org.brainbench.tasks.dataset.Scan;
 import org.brainbench.tasks.preprocess.PreprocessSpec;
-import org.brainbench.tasks.preprocess.ScanLoader;
-import org.brainbench.tasks.volume.Volume;
 
 /**
  * Applies a trained encoder to scans: a pre-training stage's weights (in the model's downstream
@@ -37,8 +35,9 @@ import org.brainbench.tasks.volume.Volume;
  */
 public final class Embedder {
   /** What to embed with: the model, how it is initialised and how scans are preprocessed. */
+  /** @param cache the suite's preprocessing cache folder, where the scans given are preprocessed to */
   public record Source(String description, ModelEntry model, TaskEntry task, PreprocessSpec preprocess, Path stageWeights, Path checkpoint, long seed,
-      String backend) {}
+      String backend, Path cache) {}
 
   /** One scan's embedding. */
   public record Row(String id, Path path, float[] embedding) {}
@@ -62,7 +61,8 @@ public final class Embedder {
     // the stage's weights in the model's downstream form: the model entry whose cells start from it
     ModelEntry m = stage.model();
     ModelEntry downstream = new ModelEntry(m.name(), m.id(), m.spec(), m.training(), name, m.fineTune());
-    return new Source("stage " + name + " (" + stageCell.id() + ")", downstream, stage.task(), stage.task().preprocess(), weights, null, s, backend);
+    return new Source("stage " + name + " (" + stageCell.id() + ")", downstream, stage.task(), stage.task().preprocess(), weights, null, s, backend,
+        suite.cacheFolder().resolve("preprocessed"));
   }
 
   /** A cell of the suite whose row in the results folder is ok, with its saved checkpoint. */
@@ -80,34 +80,23 @@ public final class Embedder {
     if (!Files.isDirectory(checkpoint)) {
       throw new UserInputException(checkpoint + ": the cell's checkpoint is missing");
     }
-    return new Source("cell " + id, model, task, task.preprocess(), null, checkpoint, row.seed(), row.backend());
+    return new Source("cell " + id, model, task, task.preprocess(), null, checkpoint, row.seed(), row.backend(),
+        suite.cacheFolder().resolve("preprocessed"));
   }
 
   /**
    * The embeddings of these scans (one NIfTI file each, one channel). Every file is read and
-   * preprocessed before any output: an unreadable one stops the whole run, naming it.
+   * preprocessed (into the suite's cache) before any output: an unreadable one stops the whole
+   * run, naming it. The scans are then read back a batch at a time.
    */
   public static List<Row> embed(Source source, Backend backend, List<Path> files, int batchSize) {
-    ScanLoader loader = new ScanLoader(source.preprocess(), null);
-    List<Sample> samples = new ArrayList<>();
-    org.brainbench.tasks.volume.Grid grid = null;
-    for (Path f : files) {
-      Volume v;
-      try {
-        v = loader.image(new Scan(id(f), null, List.of(f.toAbsolutePath()), null, null, null, Map.of(), f.toString()));
-      } catch (IOException | RuntimeException e) {
-        throw new UserInputException(f + ": not a readable NIfTI scan (" + e.getMessage() + ")");
-      }
-      if (grid == null) {
-        grid = v.grid();
-      } else if (grid.nx() != v.grid().nx() || grid.ny() != v.grid().ny() || grid.nz() != v.grid().nz()) {
-        throw new UserInputException(f + ": preprocessed to " + v.grid() + ", others to " + grid + "; the suite's preprocessing must fix the shape");
-      }
-      if (v.channels().length != 1) {
-        throw new UserInputException(f + ": has " + v.channels().length + " channels; embed takes one single-channel scan per file");
-      }
-      samples.add(Sample.inMemory(new Scan(id(f), null, List.of(f.toAbsolutePath()), null, null, null, Map.of(), f.toString()), v.channels(), null));
+    List<Scan> scans = files.stream().map(f -> new Scan(id(f), null, List.of(f.toAbsolutePath()), null, null, null, Map.of(), f.toString())).toList();
+    InputScans.Indexed in = InputScans.index(scans, source.preprocess(), source.cache());
+    if (in.channels() != 1) {
+      throw new UserInputException(files.get(0) + ": has " + in.channels() + " channels; embed takes one single-channel scan per file");
     }
+    org.brainbench.tasks.volume.Grid grid = in.grid();
+    List<Sample> samples = in.samples();
     TaskHead base = CellMatrix.head(source.task().type() == org.brainbench.tasks.TaskType.PRETRAIN ? regressView(source.task()) : source.task(),
         source.model(), 1);
     TaskHead head = new TaskHead(base.type(), 1, new int[] {grid.nz(), grid.ny(), grid.nx()}, base.outputs());
@@ -122,11 +111,14 @@ public final class Embedder {
       } else {
         Initialisation.apply(model, source.model(), source.stageWeights(), 1);
       }
-      for (int start = 0; start < samples.size(); start += batchSize) {
-        List<Sample> part = samples.subList(start, Math.min(samples.size(), start + batchSize));
-        float[][] e = model.embeddings(Batches.of(part, head, null, false));
-        for (int i = 0; i < part.size(); i++) {
-          out.add(new Row(part.get(i).id(), files.get(start + i), e[i]));
+      int batches = (samples.size() + batchSize - 1) / batchSize;
+      try (Prefetcher<org.brainbench.api.backend.Batch> next = new Prefetcher<>("embed-loader", 2, batches,
+          b -> Batches.of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false))) {
+        for (int b = 0; b < batches; b++) {
+          float[][] e = model.embeddings(next.next());
+          for (int i = 0; i < e.length; i++) {
+            out.add(new Row(samples.get(b * batchSize + i).id(), files.get(b * batchSize + i), e[i]));
+          }
         }
       }
     } catch (IOException e) {

@@ -26,7 +26,6 @@ import org.brainbench.tasks.dataset.Scan;
 import org.brainbench.tasks.nifti.NiftiHeader;
 import org.brainbench.tasks.nifti.NiftiReader;
 import org.brainbench.tasks.nifti.NiftiWriter;
-import org.brainbench.tasks.preprocess.ScanLoader;
 import org.brainbench.tasks.volume.Grid;
 import org.brainbench.tasks.volume.Interpolation;
 import org.brainbench.tasks.volume.Resampler;
@@ -37,7 +36,9 @@ import org.brainbench.tasks.volume.Volume;
  * did, the cell's checkpoint predicts, and the outputs are written as {@code score} reads them:
  * class probabilities or ages in {@code predictions.csv}, or one label map per scan resampled back
  * to the scan's own grid and affine (nearest neighbour), so it overlays the input in a viewer.
- * Every scan is read before anything is written, and the output folder appears whole or not at all.
+ * Every scan is read and preprocessed (into the suite's cache) before anything is written; the
+ * scans are then read back and predicted a batch at a time, and the output folder appears whole or
+ * not at all.
  */
 public final class Predictor {
   /** One scan: its id and one file per channel (or one 4D file holding them). */
@@ -61,55 +62,54 @@ public final class Predictor {
     }
     JsonNode targets = readTargets(cell);
     TaskType type = cell.task().type();
-    ScanLoader loader = new ScanLoader(cell.preprocess(), null);
-    List<Sample> samples = new ArrayList<>();
     List<Grid> originals = new ArrayList<>();
-    Grid grid = null;
+    List<Scan> scans = new ArrayList<>();
     for (Input in : inputs) {
-      Scan scan = new Scan(in.id(), null, in.files().stream().map(Path::toAbsolutePath).toList(), null, null, null, Map.of(), in.files().get(0).toString());
-      Volume v;
-      Grid original;
+      scans.add(new Scan(in.id(), null, in.files().stream().map(Path::toAbsolutePath).toList(), null, null, null, Map.of(), in.files().get(0).toString()));
       try {
-        v = loader.image(scan);
         NiftiHeader h = NiftiReader.readHeader(in.files().get(0));
         long[] s = h.shape();
-        original = Grid.of(new int[] {(int) s[0], s.length > 1 ? (int) s[1] : 1, s.length > 2 ? (int) s[2] : 1}, h.affine());
+        originals.add(Grid.of(new int[] {(int) s[0], s.length > 1 ? (int) s[1] : 1, s.length > 2 ? (int) s[2] : 1}, h.affine()));
       } catch (IOException | RuntimeException e) {
         throw new UserInputException(in.files().get(0) + ": not a readable NIfTI scan (" + e.getMessage() + ")");
       }
-      if (grid == null) {
-        grid = v.grid();
-      } else if (grid.nx() != v.grid().nx() || grid.ny() != v.grid().ny() || grid.nz() != v.grid().nz()) {
-        throw new UserInputException(in.files().get(0) + ": preprocessed to " + v.grid() + ", the first scan to " + grid
-            + "; the suite's preprocessing must fix the shape");
-      }
-      if (!samples.isEmpty() && v.channels().length != samples.get(0).channels().length) {
-        throw new UserInputException(in.files().get(0) + ": " + v.channels().length + " channel(s), the first scan " + samples.get(0).channels().length);
-      }
-      samples.add(Sample.inMemory(scan, v.channels(), null));
-      originals.add(original);
     }
-    int channels = samples.get(0).channels().length;
+    InputScans.Indexed indexed = InputScans.index(scans, cell.preprocess(), cell.cache());
+    List<Sample> samples = indexed.samples();
+    Grid grid = indexed.grid();
+    int channels = indexed.channels();
     TaskHead base = CellMatrix.head(cell.task(), cell.model(), channels);
     TaskHead head = new TaskHead(base.type(), channels, new int[] {grid.nz(), grid.ny(), grid.nx()}, base.outputs(), base.objective());
-    List<float[]> outputs;
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
     try (Model model = backend.newModel(cell.model().spec(), head, TrainingConfig.defaults(), cell.seed())) {
       try {
         model.load(cell.checkpoint());
       } catch (IllegalArgumentException e) {
         throw new UserInputException(cell.checkpoint() + ": does not fit scans of " + channels + " channel(s) (" + e.getMessage() + ")");
       }
-      outputs = Predictions.predict(model, samples, batchSize);
-    }
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
-    try {
-      switch (type) {
-        case CLASSIFY -> writeClassification(tmp.resolve("predictions.csv"), samples, outputs, cell.task().classes());
-        case REGRESS -> writeRegression(tmp.resolve("predictions.csv"), samples, outputs, targets);
-        case SEGMENT -> writeLabelMaps(tmp, samples, outputs, grid, originals, cell.task().labels());
-        default -> throw new IllegalStateException(type.id());
+      // written a batch at a time: a label map per scan, or rows of one CSV
+      try (Writer csv = type == TaskType.SEGMENT ? null : Files.newBufferedWriter(tmp.resolve("predictions.csv"), StandardCharsets.UTF_8)) {
+        if (csv != null) {
+          csv.write(csvHeader(type, cell.task().classes()));
+        }
+        int batches = (samples.size() + batchSize - 1) / batchSize;
+        try (Prefetcher<org.brainbench.api.backend.Batch> next = new Prefetcher<>("predict-loader", 2, batches,
+            b -> Batches.of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false))) {
+          for (int b = 0; b < batches; b++) {
+            float[][] outputs = model.predict(next.next());
+            for (int k = 0; k < outputs.length; k++) {
+              int i = b * batchSize + k;
+              switch (type) {
+                case CLASSIFY -> csv.write(classificationLine(samples.get(i).id(), outputs[k], cell.task().classes()));
+                case REGRESS -> csv.write(samples.get(i).id() + "," + String.format(Locale.ROOT, "%.6f", Targets.years(targets, outputs[k][0])) + "\n");
+                case SEGMENT -> writeLabelMap(tmp.resolve(samples.get(i).id() + ".nii.gz"), outputs[k], grid, originals.get(i), cell.task().labels());
+                default -> throw new IllegalStateException(type.id());
+              }
+            }
+          }
+        }
       }
       if (Files.isDirectory(out)) {
         Files.delete(out); // empty, checked above
@@ -137,49 +137,37 @@ public final class Predictor {
     return Json.mapper().readTree(file.toFile());
   }
 
-  private static void writeClassification(Path file, List<Sample> samples, List<float[]> outputs, List<String> classes) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      StringBuilder header = new StringBuilder("subject_id,prediction");
-      classes.forEach(c -> header.append(",p_").append(c));
-      w.write(header.append('\n').toString());
-      for (int i = 0; i < samples.size(); i++) {
-        float[] p = outputs.get(i);
-        int best = 0;
-        for (int k = 1; k < p.length; k++) {
-          best = p[k] > p[best] ? k : best;
-        }
-        StringBuilder line = new StringBuilder(samples.get(i).id()).append(',').append(classes.get(best));
-        for (float v : p) {
-          line.append(',').append(String.format(Locale.ROOT, "%.6g", v));
-        }
-        w.write(line.append('\n').toString());
-      }
+  private static String csvHeader(TaskType type, List<String> classes) {
+    if (type == TaskType.REGRESS) {
+      return "subject_id,prediction\n";
     }
+    StringBuilder header = new StringBuilder("subject_id,prediction");
+    classes.forEach(c -> header.append(",p_").append(c));
+    return header.append('\n').toString();
   }
 
-  private static void writeRegression(Path file, List<Sample> samples, List<float[]> outputs, JsonNode targets) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("subject_id,prediction\n");
-      for (int i = 0; i < samples.size(); i++) {
-        w.write(samples.get(i).id() + "," + String.format(Locale.ROOT, "%.6f", Targets.years(targets, outputs.get(i)[0])) + "\n");
-      }
+  /** The predicted class and every class's probability. */
+  private static String classificationLine(String id, float[] p, List<String> classes) {
+    int best = 0;
+    for (int k = 1; k < p.length; k++) {
+      best = p[k] > p[best] ? k : best;
     }
+    StringBuilder line = new StringBuilder(id).append(',').append(classes.get(best));
+    for (float v : p) {
+      line.append(',').append(String.format(Locale.ROOT, "%.6g", v));
+    }
+    return line.append('\n').toString();
   }
 
-  /** Label values on the model's grid, taken back to each scan's own grid by nearest neighbour. */
-  private static void writeLabelMaps(Path dir, List<Sample> samples, List<float[]> outputs, Grid grid, List<Grid> originals, List<Integer> labels)
-      throws IOException {
-    for (int i = 0; i < samples.size(); i++) {
-      float[] classes = outputs.get(i);
-      float[] values = new float[classes.length];
-      for (int v = 0; v < values.length; v++) {
-        int k = Math.round(classes[v]);
-        values[v] = k == 0 ? 0 : labels.get(k - 1);
-      }
-      Grid original = originals.get(i);
-      Volume back = Resampler.resample(Volume.of(grid, values), original, Interpolation.NEAREST, 0f);
-      NiftiWriter.write(dir.resolve(samples.get(i).id() + ".nii.gz"), original.shape(), back.channel(0), original.affine(), NiftiWriter.Options.labels());
+  /** Label values on the model's grid, taken back to the scan's own grid by nearest neighbour. */
+  private static void writeLabelMap(Path file, float[] classes, Grid grid, Grid original, List<Integer> labels) throws IOException {
+    float[] values = new float[classes.length];
+    for (int v = 0; v < values.length; v++) {
+      int k = Math.round(classes[v]);
+      values[v] = k == 0 ? 0 : labels.get(k - 1);
     }
+    Volume back = Resampler.resample(Volume.of(grid, values), original, Interpolation.NEAREST, 0f);
+    NiftiWriter.write(file, original.shape(), back.channel(0), original.affine(), NiftiWriter.Options.labels());
   }
 
   private static boolean isEmpty(Path dir) {

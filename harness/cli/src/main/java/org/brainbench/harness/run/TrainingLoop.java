@@ -55,13 +55,15 @@ final class TrainingLoop {
       @Override
       public double score(Model model) {
         double sum = 0;
-        int n = 0;
-        for (int start = 0; start < validation.size(); start += batchSize) {
-          List<Sample> part = validation.subList(start, Math.min(validation.size(), start + batchSize));
-          sum += model.evaluateLoss(Batches.of(part, model.head(), null, false)) * part.size();
-          n += part.size();
+        int batches = (validation.size() + batchSize - 1) / batchSize;
+        try (Prefetcher<Batch> next = new Prefetcher<>("validation-loader", PREFETCH, batches,
+            b -> Batches.of(validation.subList(b * batchSize, Math.min(validation.size(), (b + 1) * batchSize)), model.head(), null, false))) {
+          for (int b = 0; b < batches; b++) {
+            Batch batch = next.next();
+            sum += model.evaluateLoss(batch) * batch.size();
+          }
         }
-        return n == 0 ? Double.NaN : sum / n;
+        return validation.isEmpty() ? Double.NaN : sum / validation.size();
       }
 
       @Override
