@@ -352,4 +352,22 @@ class PreprocessCacheTest {
     assertThat(calls).hasValue(3);
     assertThat(warnings).last().asString().contains("shorter than");
   }
+
+  @Test
+  void aSmallVolumeReadAfterALargerOneIsItself() throws IOException {
+    // reads reuse one buffer per thread: a smaller volume after a larger must not see its bytes
+    Grid big = new Grid(9, 8, 7, Affine.identity());
+    float[][] bigVoxels = new float[3][big.voxelCount()];
+    for (float[] c : bigVoxels) {
+      java.util.Arrays.fill(c, 42f);
+    }
+    Path other = Files.writeString(dir.resolve("big.nii"), "another scan");
+    cache.get(List.of(other), Kind.IMAGE, SPEC, counting(new Volume(big, bigVoxels)));
+    cache.get(List.of(source), Kind.IMAGE, SPEC, counting(volume(1)));
+
+    PreprocessCache again = new PreprocessCache(cacheDir);
+    assertThat(again.get(List.of(other), Kind.IMAGE, SPEC, counting(volume(9))).channel(2)).containsOnly(42f);
+    assertThat(again.get(List.of(source), Kind.IMAGE, SPEC, counting(volume(9)))).isEqualTo(volume(1));
+    assertThat(again.hits()).isEqualTo(2);
+  }
 }
