@@ -15,7 +15,7 @@ mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 export SLURM_CONF="$dir/slurm.conf"
 
-stop() {
+stop_slurm() {
   for d in slurmd slurmctld; do
     if [[ -f "$dir/$d.pid" ]]; then
       kill "$(cat "$dir/$d.pid")" 2>/dev/null || true
@@ -26,6 +26,15 @@ stop() {
     pgrep -f "slurm(ctld|d) .*-f $SLURM_CONF" >/dev/null || break
     sleep 0.2
   done
+}
+
+stop() {
+  stop_slurm
+  # munged only if this script started it
+  if [[ -f "$dir/munged.started" ]]; then
+    pkill -x munged 2>/dev/null || true
+    rm -f "$dir/munged.started"
+  fi
 }
 
 if [[ "$what" == stop ]]; then
@@ -83,10 +92,11 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   else
     /usr/sbin/munged --force
   fi
+  touch "$dir/munged.started"
   for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 
-stop
+stop_slurm
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"
 for _ in $(seq 150); do
@@ -98,5 +108,6 @@ for _ in $(seq 150); do
   sleep 0.2
 done
 echo "local-cluster: the node did not come up (state: ${state:-none}); logs in $dir/log" >&2
-tail -20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" >&2 || true
+tail -n 20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" >&2 || true
+stop
 exit 1
