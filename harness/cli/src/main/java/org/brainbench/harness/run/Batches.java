@@ -8,6 +8,23 @@ import org.brainbench.api.model.TaskHead;
 final class Batches {
   private Batches() {}
 
+  /** Inputs read ahead of the model: enough to hide a batch's reading behind the previous one's step. */
+  static final int AHEAD = 2;
+
+  /** Batches of {@code batchSize} samples (the last one shorter) of a list, in order. */
+  static int count(int samples, int batchSize) {
+    return (samples + batchSize - 1) / batchSize;
+  }
+
+  /**
+   * The inputs of {@code samples} in consecutive batches, read (from the cache) {@link #AHEAD}
+   * batches ahead on a background thread named {@code thread}.
+   */
+  static Prefetcher<Batch> inputsAhead(String thread, List<Sample> samples, TaskHead head, int batchSize) {
+    return new Prefetcher<>(thread, AHEAD, count(samples.size(), batchSize),
+        b -> of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false));
+  }
+
   static Batch of(List<Sample> samples, TaskHead head, Targets targets, boolean withTargets) {
     int n = samples.size();
     int v = head.voxels();

@@ -111,9 +111,8 @@ public final class Embedder {
       } else {
         Initialisation.apply(model, source.model(), source.stageWeights(), 1);
       }
-      int batches = (samples.size() + batchSize - 1) / batchSize;
-      try (Prefetcher<org.brainbench.api.backend.Batch> next = new Prefetcher<>("embed-loader", 2, batches,
-          b -> Batches.of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false))) {
+      int batches = Batches.count(samples.size(), batchSize);
+      try (Prefetcher<org.brainbench.api.backend.Batch> next = Batches.inputsAhead("embed-loader", samples, head, batchSize)) {
         for (int b = 0; b < batches; b++) {
           float[][] e = model.embeddings(next.next());
           for (int i = 0; i < e.length; i++) {

@@ -13,16 +13,12 @@ import org.brainbench.tasks.volume.Grid;
 final class Predictions {
   private Predictions() {}
 
-  /** Batches read ahead while the model predicts: as in training. */
-  private static final int PREFETCH = 2;
-
   /** Raw model outputs per sample, in order; the next batch is read while the model works on this one. */
   static List<float[]> predict(Model model, List<Sample> samples, int batchSize) {
     List<float[]> out = new ArrayList<>();
     TaskHead head = model.head();
-    int batches = (samples.size() + batchSize - 1) / batchSize;
-    try (Prefetcher<org.brainbench.api.backend.Batch> next = new Prefetcher<>("predict-loader", PREFETCH, batches,
-        b -> Batches.of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false))) {
+    int batches = Batches.count(samples.size(), batchSize);
+    try (Prefetcher<org.brainbench.api.backend.Batch> next = Batches.inputsAhead("predict-loader", samples, head, batchSize)) {
       for (int b = 0; b < batches; b++) {
         for (float[] row : model.predict(next.next())) {
           out.add(row);

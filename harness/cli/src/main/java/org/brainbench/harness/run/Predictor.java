@@ -94,9 +94,8 @@ public final class Predictor {
         if (csv != null) {
           csv.write(csvHeader(type, cell.task().classes()));
         }
-        int batches = (samples.size() + batchSize - 1) / batchSize;
-        try (Prefetcher<org.brainbench.api.backend.Batch> next = new Prefetcher<>("predict-loader", 2, batches,
-            b -> Batches.of(samples.subList(b * batchSize, Math.min(samples.size(), (b + 1) * batchSize)), head, null, false))) {
+        int batches = Batches.count(samples.size(), batchSize);
+        try (Prefetcher<org.brainbench.api.backend.Batch> next = Batches.inputsAhead("predict-loader", samples, head, batchSize)) {
           for (int b = 0; b < batches; b++) {
             float[][] outputs = model.predict(next.next());
             for (int k = 0; k < outputs.length; k++) {

@@ -55,9 +55,8 @@ final class TrainingLoop {
       @Override
       public double score(Model model) {
         double sum = 0;
-        int batches = (validation.size() + batchSize - 1) / batchSize;
-        try (Prefetcher<Batch> next = new Prefetcher<>("validation-loader", PREFETCH, batches,
-            b -> Batches.of(validation.subList(b * batchSize, Math.min(validation.size(), (b + 1) * batchSize)), model.head(), null, false))) {
+        int batches = Batches.count(validation.size(), batchSize);
+        try (Prefetcher<Batch> next = Batches.inputsAhead("validation-loader", validation, model.head(), batchSize)) {
           for (int b = 0; b < batches; b++) {
             Batch batch = next.next();
             sum += model.evaluateLoss(batch) * batch.size();
@@ -89,7 +88,6 @@ final class TrainingLoop {
     }
   }
 
-  private static final int PREFETCH = 2;
 
   /**
    * What one training run needs besides its listeners.
@@ -135,7 +133,7 @@ final class TrainingLoop {
       int e = epoch;
       double lossSum = 0;
       double lr = 0;
-      try (Prefetcher<Batch> batches = new Prefetcher<>("batch-loader", PREFETCH, stepsPerEpoch,
+      try (Prefetcher<Batch> batches = new Prefetcher<>("batch-loader", Batches.AHEAD, stepsPerEpoch,
           b -> batch(order, b, config, model, plan.targets(), augmenter, plan.seed(), e))) {
         for (int b = 0; b < stepsPerEpoch; b++) {
           long waitStart = System.nanoTime();
