@@ -672,15 +672,16 @@ public abstract class BackendContract {
   }
 
   static Stream<String> sliceSetCases() {
-    return AuthorsFixture.cases("slice-set-").filter(n -> !n.contains("resnet"));
+    return AuthorsFixture.cases("slice-set-");
   }
 
   /**
-   * The slice-set network (slice-cnn, protocol gupta2021, encoder1) computes the authors' function:
-   * their state dict loads by name, the parameter count is their class's, and the slice embeddings,
-   * the aggregation, the prediction and the loss equal their code's on the fixtures
-   * (tools/authors-reference/slice_set.py): pooled attention with one and two heads, mean and max,
-   * all three views, with and without the position table.
+   * The slice-set network (slice-cnn, protocol gupta2021) computes the authors' function: their
+   * state dict loads by name, the parameter count is their class's, and the prediction and the loss
+   * equal their code's on the fixtures (tools/authors-reference/slice_set.py): encoder1 with pooled
+   * attention of one and two heads, mean and max, all three views, with and without the position
+   * table; the ResNet-18 encoder (torchvision's names, batch norm's running statistics) with the
+   * position table.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("sliceSetCases")
@@ -705,10 +706,25 @@ public abstract class BackendContract {
       default -> org.brainbench.api.model.SliceSetAggregation.MEAN;
     };
     boolean classify = f.inputs().containsKey("labels");
-    var spec = new org.brainbench.api.model.SliceCnnGupta2021Spec(view, channels, hp.path("post_channels").asInt(), hp.path("width").asInt(),
-        hp.path("attn_num_heads").asInt(), aggregation, hp.path("use_position_encoding").asBoolean(), hp.path("dropout_p").asDouble(),
-        hp.path("regressor_bias").asDouble(), "");
+    var spec = "resnet18".equals(hp.path("encoder_2d").asText())
+        ? org.brainbench.api.model.SliceCnnGupta2021Spec.resnet18(view, hp.path("resnet_widths").path(0).asInt(), hp.path("width").asInt(),
+            hp.path("attn_num_heads").asInt(), aggregation, hp.path("use_position_encoding").asBoolean(), hp.path("regressor_bias").asDouble())
+        : org.brainbench.api.model.SliceCnnGupta2021Spec.encoder1(view, channels, hp.path("post_channels").asInt(), hp.path("width").asInt(),
+            hp.path("attn_num_heads").asInt(), aggregation, hp.path("use_position_encoding").asBoolean(), hp.path("dropout_p").asDouble(),
+            hp.path("regressor_bias").asDouble());
     TaskHead head = classify ? TaskHead.classify(1, grid, 2) : TaskHead.regress(1, grid);
+    // the same options at the authors' widths and grid: their class's count
+    JsonNode full = f.config().path("paramCountAuthorsDefaultConfig");
+    JsonNode v = full.path("volume_shape");
+    int[] theirGrid = {v.path(2).asInt(), v.path(1).asInt(), v.path(0).asInt()}; // their (x, y, z) as (z, y, x)
+    int theirWidth = full.path("attn_num_heads").asInt() * full.path("attn_dim").asInt();
+    var theirs = "resnet18".equals(full.path("encoder_2d").asText())
+        ? org.brainbench.api.model.SliceCnnGupta2021Spec.resnet18(view, 64, theirWidth, full.path("attn_num_heads").asInt(), aggregation,
+            full.path("use_position_encoding").asBoolean(), 0)
+        : org.brainbench.api.model.SliceCnnGupta2021Spec.encoder1(view, List.of(32, 64, 128, 256, 256), 64, theirWidth, full.path("attn_num_heads").asInt(),
+            aggregation, full.path("use_position_encoding").asBoolean(), 0.5, 0);
+    TaskHead theirHead = classify ? TaskHead.classify(1, theirGrid, 2) : TaskHead.regress(1, theirGrid);
+    assertThat(theirs.parameterCount(theirHead)).as(name + " at the authors' widths and grid").isEqualTo(f.config().path("paramCountAuthorsDefault").asLong());
     TrainingConfig mse = new TrainingConfig(10, 4, OptimizerKind.ADAM, 1e-4, 1e-4, 0.9, 0, 0, 0, RegressionLoss.MSE, Augmentation.none());
     try (Model m = backend().newModel(spec, head, mse, 1)) {
       m.importWeights(spec.convertWeights(f.weights(), head, 1)); // strict: their state dict is the whole model

@@ -244,10 +244,10 @@ final class Layers {
     }
   }
 
-  /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in. */
+  /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in; the bias is zero, or PyTorch's default with {@link Init#TORCH_DEFAULT}. */
   SDVariable linear(String prefix, SDVariable x, long in, long out, Init init) {
     SDVariable w = parameter(prefix + ".weight", init, in, out, in);
-    SDVariable b = parameter(prefix + ".bias", Init.ZEROS, 0, out);
+    SDVariable b = init == Init.TORCH_DEFAULT ? parameter(prefix + ".bias", init, in, out) : parameter(prefix + ".bias", Init.ZEROS, 0, out);
     return sd.mmul(x, w, false, true, false).add(b);
   }
 

@@ -35,7 +35,7 @@ final class Baselines {
           }
           outputs.add(p);
         }
-        case REGRESS -> outputs.add(new float[] {0f}); // the standardised mean
+        case REGRESS -> outputs.add(new float[] {targets.meanAgeOutput()}); // in the model's units (standardised or years)
         case SEGMENT -> outputs.add(new float[grid.voxelCount()]);
         default -> throw new IllegalStateException(task.type().id());
       }

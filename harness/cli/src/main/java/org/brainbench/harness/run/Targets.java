@@ -86,6 +86,11 @@ final class Targets {
     return mean;
   }
 
+  /** The output that means the training subjects' mean age: 0 when standardised, else the age itself. */
+  float meanAgeOutput() {
+    return standardise ? 0f : (float) mean;
+  }
+
   /** The file beside a cell's checkpoint that says how to read its outputs ({@code predict}). */
   static final String FILE = "targets.json";
 
