@@ -98,7 +98,11 @@ public final class ValidateCommand implements Callable<Integer> {
       throw new UserInputException("backend " + backendId + " is not available");
     }
     out.printf("%nparameters on %s (input channels from the manifest where it exists, else 1):%n", backendId);
-    out.printf("  %-14s %-24s %-15s %14s %14s  %s%n", "task", "model", "fine-tune", "total", "trainable", "fewer trainable than the largest");
+    // the first column fits the longest task or stage name
+    int nameWidth = Math.max(14, java.util.stream.Stream.concat(suite.tasks().stream().map(TaskEntry::name), suite.stages().stream().map(s -> s.name()))
+        .mapToInt(String::length).max().orElse(0));
+    String row = "  %-" + nameWidth + "s %-24s %-15s %14s %14s  ";
+    out.printf(row + "%s%n", "task", "model", "fine-tune", "total", "trainable", "fewer trainable than the largest");
     for (TaskEntry task : suite.tasks()) {
       if (task.type() == TaskType.PRETRAIN) {
         continue;
@@ -122,7 +126,7 @@ public final class ValidateCommand implements Callable<Integer> {
       for (int i = 0; i < rows.size(); i++) {
         String[] r = rows.get(i);
         double fewer = largest == 0 ? 0 : 100.0 * (largest - trainables.get(i)) / largest;
-        out.printf("  %-14s %-24s %-15s %14s %14s  %.1f%%%n", r[0], r[1], r[2], r[3], r[4], fewer);
+        out.printf(row + "%.1f%%%n", r[0], r[1], r[2], r[3], r[4], fewer);
       }
     }
     for (org.brainbench.harness.suite.Stage stage : suite.stages()) {
@@ -130,7 +134,7 @@ public final class ValidateCommand implements Callable<Integer> {
       TaskHead head = CellMatrix.pretrainHead(stage);
       try (Model model = backend.newModel(stage.model().spec(), head, TrainingConfig.defaults(), 0)) {
         ParameterCount c = model.parameterCount();
-        out.printf("  %-14s %-24s %-15s %14s %14s  %s%n", stage.name(), stage.model().name(), "stage", String.format("%,d", c.total()),
+        out.printf(row + "%s%n", stage.name(), stage.model().name(), "stage", String.format("%,d", c.total()),
             String.format("%,d", c.trainable()), head.objectiveOf(stage.model().spec()).id() + (stage.initStage() == null ? "" : ", from " + stage.initStage()));
       }
     }
