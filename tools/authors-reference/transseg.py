@@ -464,6 +464,15 @@ def dice_focal_loss(logits, labels, gamma=2.0, smooth_nr=1e-5, smooth_dr=1e-5,
     return lambda_dice * dice + lambda_focal * focal, dice, focal
 
 
+def volume_loss(volume_logits, volume_targets):
+    """Dice+focal with every slice of an assembled volume a sample, as the authors' windows are:
+    logits B x K x H x W x S and targets B x 1 x H x W x S to (B S) x K x H x W and (B S) x 1 x H x W."""
+    k, h, w = volume_logits.shape[1:4]
+    logits = volume_logits.permute(0, 4, 1, 2, 3).reshape(-1, k, h, w)
+    targets = volume_targets.permute(0, 4, 1, 2, 3).reshape(-1, 1, h, w)
+    return dice_focal_loss(logits, targets)
+
+
 # ---------------------------------------------------------------------------------------------
 # Parameter counts
 # ---------------------------------------------------------------------------------------------
@@ -584,6 +593,7 @@ def _describe(cfg):
                       "(= volume windows of slices 0 and 3); the model permutes to B x C x D x H x W",
             "targets": "[2, 1, H, W] I64 class ids for the windows' centre slices",
             "volume": "[1, in_chans, H, W, S] a small volume (S slices)",
+            "volume.targets": "[1, 1, H, W, S] I64 class ids of every slice of the volume",
             "inflation.kernel_2d": "[8, 3, patch, patch] a 2D RGB patch kernel",
             "relpos.table_2d": "[(2*4-1)^2+3, heads] a BEiT 2D table for a 4x4 grid",
         },
@@ -595,6 +605,7 @@ def _describe(cfg):
             "volume.window_indices": "[S, window] I64 slice indices of each slice's window",
             "volume.logits": "[1, num_classes, H, W, S] assembled centre-slice logits",
             "volume.pooled": "[1, dim] mean of the last block's patch tokens over all tokens of all windows",
+            "volume.loss.total": "[1] Dice+focal on volume.logits vs volume.targets, every slice a sample",
             "inflation.centering / inflation.averaging": "[8, in_chans, window, patch, patch]",
             "relpos.table_resized": f"[{rows}, heads] relpos.table_2d resized to the case grid",
         },
@@ -616,12 +627,14 @@ def make_fixture(cfg, folder, seed=2022):
     targets = torch.randint(0, cfg.num_classes, (2, 1, h, h), generator=gen)
     kernel_2d = torch.randn((8, 3, cfg.patch, cfg.patch), generator=gen) * 0.1
     table_2d = torch.randn(((2 * 4 - 1) ** 2 + 3, cfg.heads), generator=gen)
+    volume_targets = torch.randint(0, cfg.num_classes, (1, 1, h, h, slices), generator=gen)
 
     trace = {}
     with torch.no_grad():
         logits, tokens = model(window, trace)
         total, dice, focal = dice_focal_loss(logits, targets)
         vol_logits, pooled = predict_volume(model, volume, batch=4)
+        vol_total, _, _ = volume_loss(vol_logits, volume_targets)
     outputs = {f"taps.{i}": tokens[t] for i, t in enumerate(cfg.taps)}
     outputs["window.logits"] = logits
     outputs.update({f"decoder.{k}": v[:1] for k, v in trace.items()})  # first window only (size)
@@ -631,6 +644,7 @@ def make_fixture(cfg, folder, seed=2022):
     outputs["volume.window_indices"] = torch.tensor(idx, dtype=torch.int64)
     outputs["volume.logits"] = vol_logits
     outputs["volume.pooled"] = pooled
+    outputs["volume.loss.total"] = vol_total.reshape(1)
     outputs["inflation.centering"] = inflate_patch_kernel(kernel_2d, cfg.in_chans, cfg.window, "centering")
     outputs["inflation.averaging"] = inflate_patch_kernel(kernel_2d, cfg.in_chans, cfg.window, "averaging")
     outputs["relpos.table_resized"] = resize_rel_pos_table(table_2d, cfg.grid)
@@ -639,7 +653,7 @@ def make_fixture(cfg, folder, seed=2022):
     weights = {k: v.contiguous() for k, v in model.state_dict().items()}
     safetensors_io.save(folder / "weights.safetensors", weights, {"format": "pt", "source": "transseg.py"})
     safetensors_io.save(folder / "inputs.safetensors",
-                        {"window": window, "targets": targets, "volume": volume,
+                        {"window": window, "targets": targets, "volume": volume, "volume.targets": volume_targets,
                          "inflation.kernel_2d": kernel_2d, "relpos.table_2d": table_2d})
     safetensors_io.save(folder / "outputs.safetensors", {k: v.contiguous() for k, v in outputs.items()})
 
@@ -703,9 +717,10 @@ def cmd_check(args):
         logits, tokens = model(t["window"], trace)
         total, dice, focal = dice_focal_loss(logits, t["targets"])
         vol, pooled = predict_volume(model, t["volume"])
+        vol_total, _, _ = volume_loss(vol, t["volume.targets"])
     got = {f"taps.{i}": tokens[j] for i, j in enumerate(cfg.taps)}
     got.update({"window.logits": logits, "loss.total": total.reshape(1), "loss.dice": dice.reshape(1),
-                "loss.focal": focal.reshape(1), "volume.logits": vol, "volume.pooled": pooled,
+                "loss.focal": focal.reshape(1), "volume.logits": vol, "volume.pooled": pooled, "volume.loss.total": vol_total.reshape(1),
                 "volume.window_indices": torch.tensor(window_indices(t["volume"].shape[-1], cfg.window)),
                 "inflation.centering": inflate_patch_kernel(t["inflation.kernel_2d"], cfg.in_chans, cfg.window, "centering"),
                 "inflation.averaging": inflate_patch_kernel(t["inflation.kernel_2d"], cfg.in_chans, cfg.window, "averaging"),

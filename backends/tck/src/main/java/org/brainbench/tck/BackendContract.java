@@ -751,6 +751,92 @@ public abstract class BackendContract {
     }
   }
 
+  /**
+   * TransSeg (inflated-vit, protocol zhang2022) computes the authors' function: their state dict
+   * loads by name, the parameter count is their class's (the fixture's, BraTS' and their defaults'),
+   * and on the fixture (tools/authors-reference/transseg.py) the volume's logits (every slice's
+   * window, the centre slice predicted), the Dice plus focal loss with every slice a sample, and the
+   * mean last-block token (the classify and regress heads' input, before their LayerNorm) equal
+   * their code's.
+   */
+  @Test
+  void reproducesTheAuthorsTransSeg() {
+    AuthorsFixture f = AuthorsFixture.load("inflated-vit-zhang2022-tiny");
+    JsonNode c = f.config().path("config");
+    List<Integer> taps = new ArrayList<>();
+    c.path("taps").forEach(n -> taps.add(n.asInt()));
+    var spec = new org.brainbench.api.model.InflatedVitZhang2022Spec(c.path("patch").asInt(), c.path("window").asInt(), c.path("dim").asInt(),
+        c.path("depth").asInt(), c.path("heads").asInt(), c.path("mlp_dim").asInt(), taps, c.path("decoder_dropout").asDouble(), "");
+    var full = org.brainbench.api.model.InflatedVitZhang2022Spec.defaults();
+    assertThat(full.parameterCount(TaskHead.segment(4, new int[] {155, 240, 240}, 4))).as("BraTS: 4 channels, 4 classes, 240x240").isEqualTo(164_051_908L);
+    assertThat(full.parameterCount(TaskHead.segment(1, new int[] {5, 512, 512}, 14))).as("main.py's defaults").isEqualTo(161_560_910L);
+    Tensor volume = f.inputs().get("volume"); // (1, C, H, W, S): slices along the last axis
+    long[] s = volume.shape();
+    int channels = (int) s[1];
+    int[] grid = {(int) s[4], (int) s[2], (int) s[3]}; // brainbench's (z, y, x) = their (S, H, W)
+    float[] images = slicesFirst(volume.data(), channels, grid);
+    int classes = c.path("num_classes").asInt();
+    TaskHead segment = TaskHead.segment(channels, grid, classes);
+    try (Model m = build(spec, segment, 1)) {
+      m.importWeights(spec.convertWeights(f.weights(), segment, channels)); // strict: their state dict is the whole model
+      assertThat(m.parameterCount().total()).isEqualTo(f.config().path("parameters").path("case").path("total").asLong())
+          .isEqualTo(spec.parameterCount(segment));
+      Batch in = Batch.inputs(1, segment, images);
+      float[] logits = m.outputs(in)[0]; // (K, z, y, x)
+      Tensor expected = f.output("volume.logits"); // (1, K, H, W, S)
+      close(logits, new Tensor("logits", expected.shape(), slicesFirst(expected.data(), classes, grid)), 1e-4, "volume logits");
+      float[] targets = slicesFirst(f.inputs().get("volume.targets").data(), 1, grid);
+      byte[] voxels = new byte[targets.length];
+      for (int i = 0; i < voxels.length; i++) {
+        voxels[i] = (byte) targets[i];
+      }
+      float loss = m.evaluateLoss(new Batch(1, segment, images, null, null, voxels));
+      assertThat(loss).as("Dice + focal, every slice a sample").isCloseTo(f.output("volume.loss.total").data()[0],
+          org.assertj.core.data.Percentage.withPercentage(0.01));
+    }
+    TaskHead age = TaskHead.regress(channels, grid);
+    try (Model m = build(spec, age, 1)) {
+      ImportReport report = m.importWeights(spec.convertWeights(f.weights(), age, channels), false);
+      assertThat(report.missing()).as("only the head is not theirs").allMatch(n -> n.startsWith("head"));
+      float[] pooled = f.output("volume.pooled").data();
+      double mean = 0;
+      for (float v : pooled) {
+        mean += v / pooled.length;
+      }
+      double var = 0;
+      for (float v : pooled) {
+        var += (v - mean) * (v - mean) / pooled.length;
+      }
+      float[] normed = new float[pooled.length];
+      for (int i = 0; i < pooled.length; i++) {
+        normed[i] = (float) ((pooled[i] - mean) / Math.sqrt(var + 1e-6)); // the head's LayerNorm at its initial 1 and 0
+      }
+      close(m.embeddings(Batch.inputs(1, age, images))[0], new Tensor("pooled", new long[] {normed.length}, normed), 1e-4,
+          "LayerNorm of the mean last-block token over every window");
+    }
+  }
+
+  /** Their (B, C, H, W, S) layout, slices last, as brainbench's (B, C, z, y, x) with z = S, y = H, x = W. */
+  private static float[] slicesFirst(float[] theirs, int channels, int[] grid) {
+    int z = grid[0];
+    int h = grid[1];
+    int w = grid[2];
+    float[] out = new float[theirs.length];
+    int per = channels * z * h * w;
+    for (int b = 0; b < theirs.length / per; b++) {
+      for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            for (int k = 0; k < z; k++) {
+              out[b * per + ((c * z + k) * h + y) * w + x] = theirs[b * per + ((c * h + y) * w + x) * z + k];
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   static void close(float[] actual, Tensor expected, double tolerance, String what) {
     assertThat(actual).as(what + ": computed").isNotNull();
     float[] e = expected.data();

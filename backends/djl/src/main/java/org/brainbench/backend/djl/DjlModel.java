@@ -68,7 +68,7 @@ final class DjlModel implements org.brainbench.api.backend.Model {
     model.setBlock(block);
     names.applyInitializers(block);
     this.optimizer = optimizer(training);
-    DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss(), bins))
+    DefaultTrainingConfig config = new DefaultTrainingConfig(new TaskLoss(head, training.regressionLoss(), bins, spec.segmentationLoss()))
         .optOptimizer(optimizer);
     trainer = model.newTrainer(config);
     int[] s = head.inputShape();

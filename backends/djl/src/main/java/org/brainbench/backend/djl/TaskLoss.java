@@ -25,13 +25,18 @@ final class TaskLoss extends Loss {
   private final TaskHead head;
   private final RegressionLoss regression;
   private final org.brainbench.api.training.SoftBins bins;
+  private final org.brainbench.api.training.SegmentationLoss segmentation;
 
-  /** @param bins regression as soft classification (SFCN): labels (B, K) of soft labels, KL divergence; null for L1/MSE */
-  TaskLoss(TaskHead head, RegressionLoss regression, org.brainbench.api.training.SoftBins bins) {
+  /**
+   * @param bins regression as soft classification (SFCN): labels (B, K) of soft labels, KL divergence; null for L1/MSE
+   * @param segmentation the segment head's loss
+   */
+  TaskLoss(TaskHead head, RegressionLoss regression, org.brainbench.api.training.SoftBins bins, org.brainbench.api.training.SegmentationLoss segmentation) {
     super("brainbench-" + head.type().id());
     this.head = head;
     this.regression = regression;
     this.bins = bins;
+    this.segmentation = segmentation;
   }
 
   @Override
@@ -51,7 +56,8 @@ final class TaskLoss extends Loss {
         NDArray diff = out.reshape(-1).sub(label.reshape(-1));
         yield regression == RegressionLoss.L1 ? diff.abs().mean() : diff.square().mean();
       }
-      case SEGMENT -> segmentation(out, label);
+      case SEGMENT -> segmentation == org.brainbench.api.training.SegmentationLoss.DICE_FOCAL_PER_SLICE ? diceFocalPerSlice(out, label)
+          : segmentation(out, label);
       case PRETRAIN -> throw new IllegalStateException("unreachable");
     };
   }
@@ -86,6 +92,26 @@ final class TaskLoss extends Loss {
     NDArray logProb = logits.logSoftmax(1);
     NDArray picked = logProb.mul(labels.toType(DataType.INT64, false).oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
     return picked.neg().mean();
+  }
+
+  /**
+   * TransSeg's Dice plus focal loss with every axial slice a sample (see {@link
+   * org.brainbench.api.training.SegmentationLoss#DICE_FOCAL_PER_SLICE}). Logits N x K x D x H x W;
+   * labels N x D x H x W.
+   */
+  private NDArray diceFocalPerSlice(NDArray logits, NDArray labels) {
+    int k = head.outputs();
+    ai.djl.ndarray.types.Shape s = logits.getShape();
+    long slices = s.get(0) * s.get(2);
+    NDArray z = logits.transpose(0, 2, 1, 3, 4).reshape(slices, k, s.get(3) * s.get(4));
+    NDArray t = labels.toType(DataType.INT64, false).oneHot(k).reshape(slices, s.get(3) * s.get(4), k).transpose(0, 2, 1);
+    NDArray logProb = z.logSoftmax(1);
+    NDArray prob = logProb.exp();
+    NDArray intersection = prob.mul(t).sum(new int[] {2});
+    NDArray denominator = t.sum(new int[] {2}).add(prob.sum(new int[] {2}));
+    NDArray dice = Scalars.mul(intersection, 2).add(DICE_SMOOTH).div(denominator.add(DICE_SMOOTH)).neg().add(1).mean();
+    NDArray focal = prob.neg().add(1).square().mul(t).mul(logProb).neg().mean();
+    return dice.add(focal);
   }
 
   /** Logits N x K x D x H x W; labels N x D x H x W (class indices). */

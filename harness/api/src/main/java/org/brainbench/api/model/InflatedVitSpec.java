@@ -4,7 +4,8 @@ import java.util.List;
 import org.brainbench.tasks.TaskType;
 
 /**
- * The inflated ViT (Zhang et al., 2022): a ViT with a 3D patch embedding (a strided convolution of
+ * brainbench's inflated ViT ({@code protocol: unetr}; the authors' TransSeg is {@link
+ * InflatedVitZhang2022Spec}): a ViT with a 3D patch embedding (a strided convolution of
  * {@code patch}³ voxels), a [CLS] token, learned position embeddings and pre-norm Transformer
  * blocks in timm's layout, so 2D ViT weights load by name.
  *
@@ -33,8 +34,8 @@ import org.brainbench.tasks.TaskType;
  *       no 3D transposed convolution); channels are {@code decoderChannels} * 2^j.
  * </ul>
  */
-@ModelInfo(id = InflatedVitSpec.ID,
-    summary = "ViT with a 3D patch embedding, inflated from 2D ViT weights; UNETR-style decoder for segmentation")
+@ModelInfo(id = InflatedVitSpec.ID, protocol = "unetr", defaultProtocol = true,
+    summary = "ViT with a cubic 3D patch embedding, inflated from 2D ViT weights; UNETR-style decoder (Hatamizadeh et al.) for segmentation")
 public record InflatedVitSpec(
     @Param(value = "patch size (voxels per side, a power of two)", defaultValue = "8", min = 2, max = 32) int patch,
     @Param(value = "token width", defaultValue = "128", min = 1) int dim,

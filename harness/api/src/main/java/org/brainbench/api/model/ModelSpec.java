@@ -11,7 +11,7 @@ package org.brainbench.api.model;
  * permitted records in this order; backends register one builder per record type.
  */
 public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, MedicalTransformerSpec, Cnn3dSpec, Cnn3dPeng2021Spec, SliceCnnSpec,
-    SliceCnnGupta2021Spec, InflatedVitSpec {
+    SliceCnnGupta2021Spec, InflatedVitSpec, InflatedVitZhang2022Spec {
   /** The model id used in suites and results ({@code cnn3d}, ...). */
   String id();
 
@@ -94,6 +94,11 @@ public sealed interface ModelSpec permits MedicalTransformerJun2021Spec, Medical
    */
   default org.brainbench.api.training.SoftBins regressionBins() {
     return null;
+  }
+
+  /** The loss a segment head trains with: brainbench's cross-entropy plus Dice unless the protocol's authors used another. */
+  default org.brainbench.api.training.SegmentationLoss segmentationLoss() {
+    return org.brainbench.api.training.SegmentationLoss.CROSS_ENTROPY_DICE;
   }
 
   /** The layer that gives the outputs of a classify or regress head ({@code <name>.weight}, {@code <name>.bias}); it reads the embedding. */
