@@ -766,7 +766,8 @@ public abstract class BackendContract {
     List<Integer> taps = new ArrayList<>();
     c.path("taps").forEach(n -> taps.add(n.asInt()));
     var spec = new org.brainbench.api.model.InflatedVitZhang2022Spec(c.path("patch").asInt(), c.path("window").asInt(), c.path("dim").asInt(),
-        c.path("depth").asInt(), c.path("heads").asInt(), c.path("mlp_dim").asInt(), taps, c.path("decoder_dropout").asDouble(), "");
+        c.path("depth").asInt(), c.path("heads").asInt(), c.path("mlp_dim").asInt(), taps, c.path("decoder_dropout").asDouble(), "", "",
+        org.brainbench.api.model.PatchInflation.CENTERING);
     var full = org.brainbench.api.model.InflatedVitZhang2022Spec.defaults();
     assertThat(full.parameterCount(TaskHead.segment(4, new int[] {155, 240, 240}, 4))).as("BraTS: 4 channels, 4 classes, 240x240").isEqualTo(164_051_908L);
     assertThat(full.parameterCount(TaskHead.segment(1, new int[] {5, 512, 512}, 14))).as("main.py's defaults").isEqualTo(161_560_910L);

@@ -96,7 +96,7 @@ public class BrokenSuitesTest {
         Arguments.of("warm-up longer than training", (UnaryOperator<String>) s -> s.replace("warmupEpochs: 1", "warmupEpochs: 50"),
             "warmupEpochs must be in [0, epochs]"),
         Arguments.of("unknown schedule", (UnaryOperator<String>) s -> s.replace("  warmupEpochs: 1\n", "  warmupEpochs: 1\n  schedule: linear\n"),
-            "training.schedule: must be one of [cosine, step]"),
+            "training.schedule: must be one of [cosine, step, linear]"),
         Arguments.of("step factor above 1", (UnaryOperator<String>) s -> s.replace("  warmupEpochs: 1\n", "  warmupEpochs: 1\n  schedule: step\n  stepGamma: 1.5\n"),
             "training.stepGamma: must be"),
         Arguments.of("random search without a trial count", (UnaryOperator<String>) s -> s + "\ntune: {search: random, learningRate: [0.0001, 0.01]}\n",

@@ -238,7 +238,7 @@ public final class TransSegBlock extends AbstractBlock implements Embeds {
     // the patch convolution (kernel = stride = window x p x p) as one product: tokens h-major, w fastest
     NDArray patches = w.reshape(n, s.get(1), s.get(2), grid[0], p, grid[1], p).transpose(0, 3, 5, 1, 2, 4, 6)
         .reshape(n * grid[0] * grid[1], s.get(1) * s.get(2) * p * p);
-    NDArray kernel = value(ps, patch[0], w, training).reshape(e, -1);
+    NDArray kernel = Layers.own(value(ps, patch[0], w, training).reshape(e, -1), w);
     NDArray t = patches.matMul(kernel.transpose()).add(value(ps, patch[1], w, training)).reshape(n, (long) grid[0] * grid[1], e);
     NDArray token = Layers.own(value(ps, cls, t, training).broadcast(new Shape(n, 1, e)), t);
     NDArray h = NDArrays.concat(new NDList(token, t), 1);
@@ -339,9 +339,9 @@ public final class TransSegBlock extends AbstractBlock implements Embeds {
     Shape s = x.getShape();
     NDArray weight = value(ps, p[0], x, training); // (C, O, 2, 2)
     long o = weight.getShape().get(1);
-    NDArray y = x.transpose(0, 2, 3, 1).reshape(-1, s.get(1)).matMul(weight.reshape(s.get(1), o * 4));
+    NDArray y = x.transpose(0, 2, 3, 1).reshape(-1, s.get(1)).matMul(Layers.own(weight.reshape(s.get(1), o * 4), x));
     y = y.reshape(s.get(0), s.get(2), s.get(3), o, 2, 2).transpose(0, 3, 1, 4, 2, 5).reshape(s.get(0), o, 2 * s.get(2), 2 * s.get(3));
-    return y.add(value(ps, p[1], x, training).reshape(1, o, 1, 1));
+    return y.add(Layers.own(value(ps, p[1], x, training).reshape(1, o, 1, 1), x));
   }
 
   private NDArray cbr(ParameterStore ps, NDArray x, Cbr m, boolean training) {

@@ -96,8 +96,8 @@ final class Dl4jModel implements org.brainbench.api.backend.Model {
       sd.identity(OUTPUT, bins == null ? evalRaw : TaskLosses.expectation(sd, evalRaw, bins));
       SDVariable target = TaskLosses.target(sd, head, bins);
       boolean binary = head.type() == TaskType.CLASSIFY && head.outputs() == 2 && spec.binaryLogit();
-      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), bins, binary, trainOut, target);
-      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), bins, binary, evalRaw, target);
+      TaskLosses.loss(sd, LOSS_TRAIN, head, training.regressionLoss(), bins, binary, spec.segmentationLoss(), trainOut, target);
+      TaskLosses.loss(sd, LOSS_EVAL, head, training.regressionLoss(), bins, binary, spec.segmentationLoss(), evalRaw, target);
     }
     momentumPairs = model.momentumPairs(graph);
     momentum = model.momentum();

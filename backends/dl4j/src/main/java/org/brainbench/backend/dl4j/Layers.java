@@ -246,7 +246,12 @@ final class Layers {
 
   /** y = x W^T + b over the last axis of a rank-2 input, W stored out x in; the bias is zero, or PyTorch's default with {@link Init#TORCH_DEFAULT}. */
   SDVariable linear(String prefix, SDVariable x, long in, long out, Init init) {
-    SDVariable w = parameter(prefix + ".weight", init, in, out, in);
+    return linear(prefix, x, in, out, init, in);
+  }
+
+  /** The same, the weight initialised as {@code init} says with this fan argument (the bias as before, from {@code in}). */
+  SDVariable linear(String prefix, SDVariable x, long in, long out, Init init, long fan) {
+    SDVariable w = parameter(prefix + ".weight", init, fan, out, in);
     SDVariable b = init == Init.TORCH_DEFAULT ? parameter(prefix + ".bias", init, in, out) : parameter(prefix + ".bias", Init.ZEROS, 0, out);
     return sd.mmul(x, w, false, true, false).add(b);
   }

@@ -28,6 +28,11 @@ final class NamedGraph {
     HE,
     /** Normal with sd 0.02, truncated at 2 sd (timm): Transformer weights, tokens, positions. */
     TRUNC_NORMAL,
+    /**
+     * BEiT's residual projections (fix_init_weight): truncated normal of sd 0.02 / sqrt(2 layer),
+     * the 1-based layer given as the fan argument.
+     */
+    TRUNC_NORMAL_RESCALED,
     /** Normal with sd 0.01 (the Medical Transformer authors' linear layers). */
     NORMAL_SMALL,
     /** Standard normal (PyTorch's nn.Embedding). */
@@ -131,6 +136,7 @@ final class NamedGraph {
       case ONES -> Nd4j.ones(DataType.FLOAT, shape);
       case HE -> gaussian(shape, Math.sqrt(2.0 / fanIn), Double.POSITIVE_INFINITY);
       case TRUNC_NORMAL -> gaussian(shape, 0.02, 2);
+      case TRUNC_NORMAL_RESCALED -> gaussian(shape, 0.02 / Math.sqrt(2.0 * fanIn), 2);
       case NORMAL_SMALL -> gaussian(shape, 0.01, Double.POSITIVE_INFINITY);
       case NORMAL -> gaussian(shape, 1, Double.POSITIVE_INFINITY);
       case TORCH_DEFAULT -> uniform(shape, 1 / Math.sqrt(fanIn));

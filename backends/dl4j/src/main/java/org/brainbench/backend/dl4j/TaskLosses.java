@@ -30,8 +30,8 @@ final class TaskLosses {
     };
   }
 
-  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SoftBins bins, boolean binaryLogit, SDVariable out,
-      SDVariable target) {
+  static SDVariable loss(SameDiff sd, String name, TaskHead head, RegressionLoss regression, SoftBins bins, boolean binaryLogit,
+      org.brainbench.api.training.SegmentationLoss segmentationLoss, SDVariable out, SDVariable target) {
     return switch (head.type()) {
       case CLASSIFY -> {
         if (binaryLogit) {
@@ -52,7 +52,8 @@ final class TaskLosses {
         SDVariable diff = out.reshape(-1).sub(target);
         yield sd.identity(name, regression == RegressionLoss.L1 ? sd.math().abs(diff).mean() : diff.mul(diff).mean());
       }
-      case SEGMENT -> sd.identity(name, segmentation(sd, head, out, target));
+      case SEGMENT -> sd.identity(name, segmentationLoss == org.brainbench.api.training.SegmentationLoss.DICE_FOCAL_PER_SLICE
+          ? diceFocalPerSlice(sd, head, out, target) : segmentation(sd, head, out, target));
       case PRETRAIN -> throw new IllegalArgumentException("pre-training has its own loss");
     };
   }
@@ -70,6 +71,23 @@ final class TaskLosses {
   static SDVariable logSoftmax(SameDiff sd, SDVariable x, int axis) {
     SDVariable shifted = x.sub(x.max(true, axis));
     return shifted.sub(sd.math().log(sd.math().exp(shifted).sum(true, axis)));
+  }
+
+  /** TransSeg's Dice plus focal loss with every axial slice a sample (the DJL backend's {@code TaskLoss.diceFocalPerSlice}). */
+  private static SDVariable diceFocalPerSlice(SameDiff sd, TaskHead head, SDVariable logits, SDVariable oneHot) {
+    int k = head.outputs();
+    int[] s = head.inputShape();
+    long pixels = (long) s[1] * s[2];
+    SDVariable z = logits.permute(0, 2, 1, 3, 4).reshape(-1, k, pixels);
+    SDVariable t = oneHot.permute(0, 2, 1, 3, 4).reshape(-1, k, pixels);
+    SDVariable logProb = logSoftmax(sd, z, 1);
+    SDVariable prob = sd.math().exp(logProb);
+    SDVariable intersection = prob.mul(t).sum(2);
+    SDVariable denominator = t.sum(2).add(prob.sum(2));
+    SDVariable dice = intersection.mul(2).add(DICE_SMOOTH).div(denominator.add(DICE_SMOOTH)).rsub(1).mean();
+    SDVariable miss = prob.rsub(1);
+    SDVariable focal = miss.mul(miss).mul(t).mul(logProb).neg().mean();
+    return dice.add(focal);
   }
 
   private static SDVariable segmentation(SameDiff sd, TaskHead head, SDVariable logits, SDVariable oneHot) {

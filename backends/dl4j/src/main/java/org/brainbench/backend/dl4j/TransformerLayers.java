@@ -25,7 +25,12 @@ final class TransformerLayers {
 
   /** A linear layer on (B, T, in) to (B, T, out). */
   static SDVariable linear(Layers l, String prefix, SDVariable x, long tokens, long in, long out, Init init) {
-    return l.linear(prefix, x.reshape(-1, in), in, out, init).reshape(-1, tokens, out);
+    return linear(l, prefix, x, tokens, in, out, init, in);
+  }
+
+  /** The same, the weight initialised as {@code init} says with this fan argument. */
+  static SDVariable linear(Layers l, String prefix, SDVariable x, long tokens, long in, long out, Init init, long fan) {
+    return l.linear(prefix, x.reshape(-1, in), in, out, init, fan).reshape(-1, tokens, out);
   }
 
   /** 0.5 x (1 + erf(x / sqrt 2)), PyTorch's default GELU. */

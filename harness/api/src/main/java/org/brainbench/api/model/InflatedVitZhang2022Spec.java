@@ -40,13 +40,17 @@ public record InflatedVitZhang2022Spec(
     @Param(value = "the four blocks (0-based) whose tokens feed the decoder", defaultValue = "[3, 5, 7, 11]", min = 0, minItems = 4)
         List<Integer> taps,
     @Param(value = "Dropout2d before the decoder's classifier", defaultValue = "0.1", min = 0, max = 1, maxOpen = true) double decoderDropout,
-    @Param(value = "safetensors saved by the authors' code (their state-dict names) to start from", defaultValue = "\"\"", file = true) String weights)
+    @Param(value = "safetensors saved by the authors' code (their state-dict names) to start from", defaultValue = "\"\"", file = true) String weights,
+    @Param(value = "a 2D BEiT checkpoint (safetensors, unilm/timm names) to inflate into the encoder, as their training starts", defaultValue = "\"\"",
+        file = true) String beitWeights,
+    @Param(value = "how beitWeights' 2D patch kernel spreads over the window: centering (theirs) or averaging", defaultValue = "centering")
+        PatchInflation inflation)
     implements ModelSpec {
   /** The pyramid pooling scales of their UperNet. */
   public static final List<Integer> POOL_SCALES = List.of(1, 2, 3, 6);
 
   public InflatedVitZhang2022Spec {
-    ParamSchema.check(InflatedVitZhang2022Spec.class, patch, window, dim, depth, heads, mlpDim, taps, decoderDropout, weights);
+    ParamSchema.check(InflatedVitZhang2022Spec.class, patch, window, dim, depth, heads, mlpDim, taps, decoderDropout, weights, beitWeights, inflation);
     if (patch % 4 != 0) {
       throw new IllegalArgumentException("patch must be a multiple of 4, got " + patch);
     }
@@ -70,6 +74,12 @@ public record InflatedVitZhang2022Spec(
     if (weights == null) {
       weights = "";
     }
+    if (beitWeights == null) {
+      beitWeights = "";
+    }
+    if (!weights.isEmpty() && !beitWeights.isEmpty()) {
+      throw new IllegalArgumentException("give weights (the authors' state dict) or beitWeights (a 2D BEiT to inflate), not both");
+    }
     taps = List.copyOf(taps);
   }
 
@@ -79,8 +89,8 @@ public record InflatedVitZhang2022Spec(
 
   /** Small configurations for tests and parity: window 3 at patch 4, window 5 at patch 8 with repeated taps. */
   public static List<InflatedVitZhang2022Spec> examples() {
-    return List.of(new InflatedVitZhang2022Spec(4, 3, 8, 2, 2, 16, List.of(0, 0, 1, 1), 0.1, ""),
-        new InflatedVitZhang2022Spec(8, 5, 16, 3, 4, 40, List.of(0, 1, 2, 2), 0.0, ""));
+    return List.of(new InflatedVitZhang2022Spec(4, 3, 8, 2, 2, 16, List.of(0, 0, 1, 1), 0.1, "", "", PatchInflation.CENTERING),
+        new InflatedVitZhang2022Spec(8, 5, 16, 3, 4, 40, List.of(0, 1, 2, 2), 0.0, "", "", PatchInflation.AVERAGING));
   }
 
   @Override
@@ -212,15 +222,23 @@ public record InflatedVitZhang2022Spec(
 
   @Override
   public org.brainbench.api.weights.WeightsFile weightsFile() {
+    if (!beitWeights.isEmpty()) {
+      return new org.brainbench.api.weights.WeightsFile("beit", beitWeights);
+    }
     return weights.isEmpty() ? null : new org.brainbench.api.weights.WeightsFile("authors", weights);
   }
 
   /**
    * Their state dict as this model names it: BN counters dropped, and the {@code
    * relative_position_index} buffers, which this model computes from the grid, checked and dropped.
+   * Or a 2D BEiT inflated as their {@code load_checkpoint} does ({@link
+   * org.brainbench.api.weights.BeitInflation}).
    */
   @Override
   public List<Tensor> convertWeights(List<Tensor> tensors, TaskHead head, int inputChannels) {
+    if (!beitWeights.isEmpty()) {
+      return org.brainbench.api.weights.BeitInflation.toTransSeg(tensors, inputChannels, window, inflation, grid(head.inputShape()), depth);
+    }
     long[] expected = relativePositionIndex(head.inputShape());
     List<Tensor> kept = new java.util.ArrayList<>();
     for (Tensor t : org.brainbench.api.weights.StateDicts.plain(tensors)) {
@@ -241,8 +259,9 @@ public record InflatedVitZhang2022Spec(
     return kept;
   }
 
+  /** Their own state dict holds the whole segmentation model; a 2D BEiT fills what it has of the encoder. */
   @Override
   public boolean weightsCover(String parameter) {
-    return isEncoder(parameter) || parameter.startsWith("decoder.");
+    return beitWeights.isEmpty() && (isEncoder(parameter) || parameter.startsWith("decoder."));
   }
 }

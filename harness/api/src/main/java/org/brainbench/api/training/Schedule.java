@@ -10,7 +10,9 @@ public enum Schedule {
    * Multiplied by {@code stepGamma} every {@code stepEpochs} epochs, as PyTorch's {@code StepLR}
    * stepped once per epoch (the Medical Transformer's authors: gamma 0.99 every epoch).
    */
-  STEP;
+  STEP,
+  /** Linear decay to 0 at the last step (the TransSeg authors' schedule after their warm-up). */
+  LINEAR;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

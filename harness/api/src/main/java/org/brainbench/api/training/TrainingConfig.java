@@ -75,7 +75,7 @@ public record TrainingConfig(
   }
 
   /**
-   * The learning rate at a step: linear warm-up, then cosine decay to 0 at the end, or steps of
+   * The learning rate at a step: linear warm-up, then cosine or linear decay to 0 at the end, or steps of
    * {@code stepGamma} every {@code stepEpochs} epochs counted from the end of the warm-up (an epoch
    * in progress keeps its rate, as StepLR stepped at the end of each epoch).
    */
@@ -90,6 +90,9 @@ public record TrainingConfig(
       return learningRate * Math.pow(stepGamma, epochsAfterWarmup / stepEpochs);
     }
     double progress = total <= warmup ? 1 : (step - warmup) / (total - warmup);
+    if (schedule == Schedule.LINEAR) {
+      return learningRate * Math.max(0, 1 - progress);
+    }
     return learningRate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
   }
 

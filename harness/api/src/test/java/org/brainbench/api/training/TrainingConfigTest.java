@@ -46,6 +46,17 @@ class TrainingConfigTest {
     assertThat(config(0, Schedule.STEP, 0.99, 1).toString()).contains("schedule=STEP, stepGamma=0.99, stepEpochs=1");
   }
 
+  /** TransSeg's schedule: after the warm-up, lr (T - s) / (T - W), reaching 0 at the last step. */
+  @Test
+  void linearScheduleDecaysToZeroAfterTheWarmUp() {
+    TrainingConfig c = config(1, Schedule.LINEAR, 0.99, 1); // config(...) trains 10 epochs
+    int steps = 4; // T = 40, W = 4
+    assertThat(c.learningRateAt(3, steps)).as("end of warm-up").isCloseTo(1e-3, within(1e-15));
+    assertThat(c.learningRateAt(4, steps)).isCloseTo(1e-3, within(1e-15));
+    assertThat(c.learningRateAt(22, steps)).as("half-way").isCloseTo(5e-4, within(1e-15));
+    assertThat(c.learningRateAt(40, steps)).isZero();
+  }
+
   @Test
   void stepScheduleRejectsFactorsOutsideTheUnitInterval() {
     assertThatThrownBy(() -> config(0, Schedule.STEP, 1.5, 1)).hasMessageContaining("stepGamma");

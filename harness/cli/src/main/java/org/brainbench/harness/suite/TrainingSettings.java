@@ -34,7 +34,7 @@ final class TrainingSettings {
     put(v, "patience", n.get("patience").integer(null, 0, 100_000));
     put(v, "gradientClip", n.get("gradientClip").number(null, 0, 1e6, false));
     put(v, "regressionLoss", n.get("regressionLoss").choice(null, List.of("l1", "mse")));
-    put(v, "schedule", n.get("schedule").choice(null, List.of("cosine", "step")));
+    put(v, "schedule", n.get("schedule").choice(null, List.of("cosine", "step", "linear")));
     put(v, "stepGamma", n.get("stepGamma").number(null, 0, 1, true));
     put(v, "stepEpochs", n.get("stepEpochs").integer(null, 1, 100_000));
     Node aug = n.get("augmentation");
