@@ -151,6 +151,17 @@ public class BrokenSuitesTest {
     assertThat(r.err).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
+  /** A problem is reported where it is, once: an invalid builtin: section does not also make its datasets and their tasks unknown. */
+  @Test
+  void anInvalidBuiltinSectionIsOneProblemNotThree() throws IOException {
+    Path suite = dir.resolve("suite.yaml");
+    Files.writeString(suite, quickstart().replace("builtin: {shape: 48,", "builtin: {shape: 4,"), StandardCharsets.UTF_8);
+    Result r = cli("validate", suite.toString());
+    assertThat(r.exit).as(r.out + r.err).isEqualTo(2);
+    assertThat(r.err).contains("invalid suite (1 problem)").contains("builtin.shape: must be in [8, 512], got 4")
+        .doesNotContain("no builtin: section").doesNotContain("unknown dataset");
+  }
+
   @Test
   void anchorsAliasesAndScientificNotationAreFine() throws IOException {
     Path suite = dir.resolve("suite.yaml");

@@ -61,6 +61,10 @@ public final class SuiteReader {
   private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
 
   private final List<String> problems = new ArrayList<>();
+  /** Datasets declared but with a problem already reported: tasks and stages naming them add no second message. */
+  private final java.util.Set<String> brokenDatasets = new java.util.HashSet<>();
+  /** Stages declared but with a problem already reported: inits naming them add no second message. */
+  private final java.util.Set<String> brokenStages = new java.util.HashSet<>();
   private final Path file;
   private final Path folder;
 
@@ -104,7 +108,7 @@ public final class SuiteReader {
       cache = Path.of(".brainbench-cache").toAbsolutePath(); // beside the working directory, shared by suites
     }
     BuiltinData builtin = builtin(root.get("builtin"), cache);
-    Map<String, DatasetEntry> datasets = datasets(root.get("datasets"), builtin);
+    Map<String, DatasetEntry> datasets = datasets(root.get("datasets"), builtin, !root.get("builtin").isMissing());
     PreprocessSpec preprocess = preprocess(root.get("preprocess"), PreprocessSpec.toShape(64, 64, 64)).withCacheDtype(cacheDtype);
     List<TaskEntry> tasks = tasks(root.get("tasks"), datasets, preprocess);
     List<ModelEntry> models = models(root.get("models"));
@@ -249,13 +253,15 @@ public final class SuiteReader {
     return new BuiltinData(shape, subjects.intValue(), seed, followUp, cache.resolve(BuiltinData.folderName(shape, subjects.intValue(), seed, followUp)));
   }
 
-  private Map<String, DatasetEntry> datasets(Node n, BuiltinData builtin) {
+  /** @param builtinGiven whether the suite has a builtin: section (which, when builtin is null, has its own problems) */
+  private Map<String, DatasetEntry> datasets(Node n, BuiltinData builtin, boolean builtinGiven) {
     Map<String, DatasetEntry> out = new LinkedHashMap<>();
     if (!n.isObject()) {
       return out;
     }
     for (Map.Entry<String, Node> e : n.entries().entrySet()) {
       String name = e.getKey();
+      brokenDatasets.add(name); // until the entry is made
       Node d = e.getValue();
       String path;
       DatasetFormat format = null;
@@ -267,6 +273,7 @@ public final class SuiteReader {
         path = d.string(null);
       } else {
         if (!d.isObject()) {
+          d.problem("must be a path or a map {path: ...}");
           continue;
         }
         d.allowOnly(DATASET);
@@ -294,11 +301,14 @@ public final class SuiteReader {
           continue;
         }
         if (builtin == null) {
-          where.problem("uses the built-in data, but the suite has no builtin: section");
+          if (!builtinGiven) {
+            where.problem("uses the built-in data, but the suite has no builtin: section");
+          }
           continue;
         }
         BuiltinData b = subjects == null ? builtin : builtin.withSubjects(subjects.intValue());
         out.put(name, new DatasetEntry(name, new DatasetSource(name, b.folder().resolve(t.id()), DatasetFormat.MANIFEST, null, null), t, b));
+        brokenDatasets.remove(name);
       } else {
         if (subjects != null) {
           d.get("subjects").problem("sizes the built-in data only; a dataset on disk has the subjects it has");
@@ -314,6 +324,7 @@ public final class SuiteReader {
           continue;
         }
         out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities, targetsFile), null, null));
+        brokenDatasets.remove(name);
       }
     }
     return out;
@@ -399,7 +410,9 @@ public final class SuiteReader {
       }
       String dataset = t.get("dataset").requiredString();
       if (dataset != null && !datasets.containsKey(dataset)) {
-        t.get("dataset").problem("unknown dataset \"" + dataset + "\"; the suite's datasets are " + datasets.keySet());
+        if (!brokenDatasets.contains(dataset)) {
+          t.get("dataset").problem("unknown dataset \"" + dataset + "\"; the suite's datasets are " + datasets.keySet());
+        }
       } else if (dataset != null && type != null && datasets.get(dataset).isBuiltin() && datasets.get(dataset).builtinTask() != type) {
         t.get("dataset").problem("dataset \"" + dataset + "\" is the built-in " + datasets.get(dataset).builtinTask().id() + " data, not " + type.id());
       }
@@ -603,7 +616,7 @@ public final class SuiteReader {
         s.get("model").problem("no model named \"" + modelName + "\"; models are " + models.stream().map(ModelEntry::name).toList());
       }
       String dataset = s.get("dataset").requiredString();
-      if (dataset != null && !datasets.containsKey(dataset)) {
+      if (dataset != null && !datasets.containsKey(dataset) && !brokenDatasets.contains(dataset)) {
         s.get("dataset").problem("unknown dataset \"" + dataset + "\"; the suite's datasets are " + datasets.keySet());
       }
       PreprocessSpec pre = preprocess(s.get("preprocess"), preprocess);
@@ -618,6 +631,8 @@ public final class SuiteReader {
         TaskEntry task = new TaskEntry(name, TaskType.PRETRAIN, dataset, List.of(), List.of(), List.of("loss"),
             new SplitPlan(1, 0, validation, Stratification.NONE, 1), pre, training);
         out.add(new Stage(name, model, task, objective, initStage, seed));
+      } else if (name != null) {
+        brokenStages.add(name);
       }
     }
     return out;
@@ -659,7 +674,7 @@ public final class SuiteReader {
    * A stage that starts from another: the other must exist, pre-train the same model id, and the
    * chain must end (a stage cannot start, through others, from itself).
    */
-  private static void checkStageChains(Node stagesNode, List<Stage> stages) {
+  private void checkStageChains(Node stagesNode, List<Stage> stages) {
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       if (stage.initStage() == null) {
@@ -669,7 +684,9 @@ public final class SuiteReader {
           .map(n -> n.get("init")).orElse(stagesNode);
       Stage from = stages.stream().filter(s -> s.name().equals(stage.initStage())).findFirst().orElse(null);
       if (from == null) {
-        at.problem("no stage named \"" + stage.initStage() + "\"; stages are " + stages.stream().map(Stage::name).toList());
+        if (!brokenStages.contains(stage.initStage())) {
+          at.problem("no stage named \"" + stage.initStage() + "\"; stages are " + stages.stream().map(Stage::name).toList());
+        }
         continue;
       }
       if (!from.model().id().equals(stage.model().id())) {
@@ -699,7 +716,9 @@ public final class SuiteReader {
       Stage stage = stages.stream().filter(s -> s.name().equals(m.initStage())).findFirst().orElse(null);
       Node at = modelsNode.items().size() > i ? modelsNode.items().get(i).get("init") : modelsNode;
       if (stage == null) {
-        at.problem("no stage named \"" + m.initStage() + "\"; stages are " + stages.stream().map(Stage::name).toList());
+        if (!brokenStages.contains(m.initStage())) {
+          at.problem("no stage named \"" + m.initStage() + "\"; stages are " + stages.stream().map(Stage::name).toList());
+        }
       } else if (!stage.model().id().equals(m.id())) {
         at.problem("stage \"" + stage.name() + "\" pre-trains " + stage.model().id() + ", not " + m.id());
       } else if (stage.model().spec().incompatibility(CellMatrix.pretrainHead(stage)) != null) {
