@@ -48,7 +48,8 @@ public final class StreamSummary {
     String hardware = "";
     for (Path run : runs) {
       String time = Files.isRegularFile(dir.resolve(run.getFileName() + ".time")) ? Files.readString(dir.resolve(run.getFileName() + ".time")) : "";
-      String wall = match(WALL, time, m -> m);
+      Matcher m = WALL.matcher(time);
+      String wall = m.find() ? m.group(1) : "";
       for (String line : Files.readAllLines(run.resolve("results.jsonl"))) {
         JsonNode r = JSON.readTree(line);
         JsonNode t = r.path("timing");
@@ -65,10 +66,5 @@ public final class StreamSummary {
     }
     md.append("\n").append(hardware.isEmpty() ? "" : "Machine: " + hardware + ".\n");
     return md.toString();
-  }
-
-  private static String match(Pattern p, String text, java.util.function.Function<String, String> f) {
-    Matcher m = p.matcher(text);
-    return m.find() ? f.apply(m.group(1)) : "";
   }
 }

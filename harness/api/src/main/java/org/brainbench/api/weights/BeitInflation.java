@@ -2,6 +2,9 @@ package org.brainbench.api.weights;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.brainbench.api.model.PatchInflation;
 
 /**
@@ -122,27 +125,20 @@ public final class BeitInflation {
     for (int i = 0; i < dst; i++) {
       at[i] = i - dst / 2;
     }
-    double[][] a = notAKnot(axis, at);
+    RealMatrix a = new Array2DRowRealMatrix(notAKnot(axis, at), false);
     float[] out = new float[(dst * dst + 3) * heads];
     for (int h = 0; h < heads; h++) {
       // A Z A^T for this head's (src x src) image of offsets
-      double[][] az = new double[dst][src];
-      for (int r = 0; r < dst; r++) {
+      double[][] z = new double[src][src];
+      for (int i = 0; i < src; i++) {
         for (int j = 0; j < src; j++) {
-          double v = 0;
-          for (int i = 0; i < src; i++) {
-            v += a[r][i] * table[(i * src + j) * heads + h];
-          }
-          az[r][j] = v;
+          z[i][j] = table[(i * src + j) * heads + h];
         }
       }
-      for (int r = 0; r < dst; r++) {
-        for (int c = 0; c < dst; c++) {
-          double v = 0;
-          for (int j = 0; j < src; j++) {
-            v += az[r][j] * a[c][j];
-          }
-          out[(r * dst + c) * heads + h] = (float) v;
+      double[][] r = a.multiply(new Array2DRowRealMatrix(z, false)).multiply(a.transpose()).getData();
+      for (int i = 0; i < dst; i++) {
+        for (int j = 0; j < dst; j++) {
+          out[(i * dst + j) * heads + h] = (float) r[i][j];
         }
       }
     }
@@ -200,7 +196,7 @@ public final class BeitInflation {
     lhs[m - 1][m - 3] = -1 / h[m - 3];
     lhs[m - 1][m - 2] = 1 / h[m - 3] + 1 / h[m - 2];
     lhs[m - 1][m - 1] = -1 / h[m - 2];
-    double[][] second = solve(lhs, rhs);
+    double[][] second = new LUDecomposition(new Array2DRowRealMatrix(lhs, false)).getSolver().solve(new Array2DRowRealMatrix(rhs, false)).getData();
     double[][] out = new double[at.length][m];
     for (int r = 0; r < at.length; r++) {
       double t = Math.min(Math.max(at[r], x[0]), x[m - 1]);
@@ -219,52 +215,5 @@ public final class BeitInflation {
       out[r][j + 1] += b / hj;
     }
     return out;
-  }
-
-  /** A X = B by Gaussian elimination with partial pivoting (small, dense systems). */
-  private static double[][] solve(double[][] a, double[][] b) {
-    int n = a.length;
-    double[][] m = new double[n][];
-    double[][] r = new double[n][];
-    for (int i = 0; i < n; i++) {
-      m[i] = a[i].clone();
-      r[i] = b[i].clone();
-    }
-    for (int col = 0; col < n; col++) {
-      int pivot = col;
-      for (int i = col + 1; i < n; i++) {
-        if (Math.abs(m[i][col]) > Math.abs(m[pivot][col])) {
-          pivot = i;
-        }
-      }
-      double[] tm = m[col];
-      m[col] = m[pivot];
-      m[pivot] = tm;
-      double[] tr = r[col];
-      r[col] = r[pivot];
-      r[pivot] = tr;
-      for (int i = col + 1; i < n; i++) {
-        double f = m[i][col] / m[col][col];
-        if (f == 0) {
-          continue;
-        }
-        for (int j = col; j < n; j++) {
-          m[i][j] -= f * m[col][j];
-        }
-        for (int j = 0; j < r[i].length; j++) {
-          r[i][j] -= f * r[col][j];
-        }
-      }
-    }
-    for (int i = n - 1; i >= 0; i--) {
-      for (int j = 0; j < r[i].length; j++) {
-        double v = r[i][j];
-        for (int k = i + 1; k < n; k++) {
-          v -= m[i][k] * r[k][j];
-        }
-        r[i][j] = v / m[i][i];
-      }
-    }
-    return r;
   }
 }

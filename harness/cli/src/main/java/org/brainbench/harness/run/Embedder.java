@@ -34,8 +34,11 @@ import org.brainbench.tasks.preprocess.PreprocessSpec;
  * as CSV ({@code id,path,e0,...}), complete or not at all.
  */
 public final class Embedder {
-  /** What to embed with: the model, how it is initialised and how scans are preprocessed. */
-  /** @param cache the suite's preprocessing cache folder, where the scans given are preprocessed to */
+  /**
+   * What to embed with: the model, how it is initialised and how scans are preprocessed.
+   *
+   * @param cache the suite's preprocessing cache folder, where the scans given are preprocessed to
+   */
   public record Source(String description, ModelEntry model, TaskEntry task, PreprocessSpec preprocess, Path stageWeights, Path checkpoint, long seed,
       String backend, Path cache) {}
 

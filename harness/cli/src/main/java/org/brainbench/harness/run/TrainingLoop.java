@@ -88,7 +88,6 @@ final class TrainingLoop {
     }
   }
 
-
   /**
    * What one training run needs besides its listeners.
    *

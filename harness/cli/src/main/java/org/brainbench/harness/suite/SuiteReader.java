@@ -261,7 +261,6 @@ public final class SuiteReader {
     }
     for (Map.Entry<String, Node> e : n.entries().entrySet()) {
       String name = e.getKey();
-      brokenDatasets.add(name); // until the entry is made
       Node d = e.getValue();
       String path;
       DatasetFormat format = null;
@@ -308,7 +307,6 @@ public final class SuiteReader {
         }
         BuiltinData b = subjects == null ? builtin : builtin.withSubjects(subjects.intValue());
         out.put(name, new DatasetEntry(name, new DatasetSource(name, b.folder().resolve(t.id()), DatasetFormat.MANIFEST, null, null), t, b));
-        brokenDatasets.remove(name);
       } else {
         if (subjects != null) {
           d.get("subjects").problem("sizes the built-in data only; a dataset on disk has the subjects it has");
@@ -324,9 +322,9 @@ public final class SuiteReader {
           continue;
         }
         out.put(name, new DatasetEntry(name, new DatasetSource(name, p, format, labelColumn, modalities, targetsFile), null, null));
-        brokenDatasets.remove(name);
       }
     }
+    n.entries().keySet().stream().filter(name -> !out.containsKey(name)).forEach(brokenDatasets::add);
     return out;
   }
 
