@@ -22,9 +22,10 @@ import org.brainbench.api.parity.ParityCase;
 
 /**
  * Writes what the PyTorch reference ({@code tools/torch-reference}) needs to prove it builds the same
- * function as brainbench: for every quickstart (model, task) at one size, a model trained two steps
- * on a backend (so batch-norm statistics are not their initial values), its weights under the
- * neutral names, a batch and the model's inference outputs on it.
+ * function as brainbench: for every (model, task) of brainbench's own variants in the quickstart,
+ * at one size, a model trained two steps on a backend (so batch-norm statistics are not their
+ * initial values), its weights under the neutral names, a batch and the model's inference outputs
+ * on it.
  *
  * <p>Usage: {@code ReferenceFixtures OUT_DIR [SIZE [BACKEND]]} (defaults 32, djl). Writes
  * {@code OUT_DIR/<model>__<task>/{weights,batch}.safetensors} and {@code case.json}.
@@ -43,7 +44,7 @@ public final class ReferenceFixtures {
     Path out = Path.of(args[0]);
     int size = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     Backend backend = Backends.find(args.length > 2 ? args[2] : "djl");
-    for (ParityCase c : ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.modelSpecs(), size)) {
+    for (ParityCase c : ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.brainbenchVariants(), size)) {
       Path dir = out.resolve(c.name().replace('/', '_').replace("_", "__"));
       write(backend, c, dir);
       System.out.println("wrote " + dir);

@@ -18,11 +18,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A corpus of broken suites made from the quickstart: each is rejected by {@code validate} with exit
- * code 2, a message naming the file and the path inside it, and no stack trace.
+ * A corpus of broken suites, each made from one valid four-model suite (the quickstart's earlier
+ * form, a test resource, so that editing the shipped quickstart cannot silently turn an edit here
+ * into a no-op): each is rejected by {@code validate} with exit code 2, a message naming the file
+ * and the path inside it, and no stack trace.
  */
 public class BrokenSuitesTest {
   static final Path QUICKSTART = Path.of("../../suites/quickstart.yaml");
+  static final Path BASE = Path.of("src/test/resources/four-models-suite.yaml");
 
   @TempDir Path dir;
 
@@ -36,14 +39,21 @@ public class BrokenSuitesTest {
   }
 
   static String quickstart() throws IOException {
-    return Files.readString(QUICKSTART);
+    return Files.readString(BASE);
   }
 
   @Test
   void theQuickstartItselfIsValid() {
     Result r = cli("validate", QUICKSTART.toString());
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(r.out).contains("12 cell(s)").contains("ad-vs-cn/cnn3d/djl/s1/f0/p1");
+    assertThat(r.out).contains("21 cell(s)").contains("ad-vs-cn/sfcn/djl/s1/f0/p1").contains("tumour/vit-unetr/djl/s1/f0/p1");
+  }
+
+  @Test
+  void theBaseOfTheBrokenSuitesIsValid() {
+    Result r = cli("validate", BASE.toString());
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("12 cell(s)");
   }
 
   static Stream<Arguments> broken() {

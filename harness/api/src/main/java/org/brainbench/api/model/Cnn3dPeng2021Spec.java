@@ -24,7 +24,7 @@ import org.brainbench.tasks.TaskType;
  * @param binRange the bins' lower and upper age; empty: the training ages' range, widened to whole
  *     bins (the authors' UK Biobank range was [42, 82])
  */
-@ModelInfo(id = Cnn3dSpec.ID, protocol = "peng2021", defaultProtocol = false,
+@ModelInfo(id = Cnn3dSpec.ID, protocol = "peng2021", defaultProtocol = false, authorsRelease = true,
     summary = "SFCN as released by Peng et al. (2021): conv blocks with biases, average pool, dropout, 1x1x1 classifier; brain age as soft classification over age bins")
 public record Cnn3dPeng2021Spec(
     @Param(value = "channels per conv block (the authors': 32,64,128,256,256,64; the last block is 1x1x1)", defaultValue = "[32, 64, 128, 256, 256, 64]",

@@ -27,7 +27,7 @@ import org.brainbench.tasks.TaskType;
  *       every window of the volume, a LayerNorm (eps 1e-6) and a linear head.
  * </ul>
  */
-@ModelInfo(id = InflatedVitSpec.ID, protocol = "zhang2022", defaultProtocol = false,
+@ModelInfo(id = InflatedVitSpec.ID, protocol = "zhang2022", defaultProtocol = false, authorsRelease = true,
     summary = "TransSeg as released by Zhang et al. (2022): BEiT over windows of neighbouring slices, UperNet decoder, centre-slice prediction")
 public record InflatedVitZhang2022Spec(
     @Param(value = "patch size in pixels (a multiple of 4: the decoder ends at 1/4 of the patch grid's pixels)", defaultValue = "16", min = 4, max = 64)

@@ -37,7 +37,7 @@ import org.brainbench.tasks.TaskType;
  *       fine-tuning freezes the encoder, so the Transformer and the head train.
  * </ul>
  */
-@ModelInfo(id = MedicalTransformerJun2021Spec.ID, protocol = "jun2021",
+@ModelInfo(id = MedicalTransformerJun2021Spec.ID, protocol = "jun2021", authorsRelease = true,
     summary = "Medical Transformer as released by Jun et al. (2021): ResNet-18 slice encoder per view, one Transformer per view's "
         + "sequence, triplet then masked encoding vector pre-training")
 public record MedicalTransformerJun2021Spec(

@@ -22,6 +22,11 @@ public final class ModelCatalog {
       return protocol.isEmpty() ? id : id + "/" + protocol;
     }
 
+    /** See {@link ModelInfo#authorsRelease()}. */
+    public boolean authorsRelease() {
+      return type.getAnnotation(ModelInfo.class).authorsRelease();
+    }
+
     public List<ParamDef> params() {
       return ParamSchema.of(type).params();
     }

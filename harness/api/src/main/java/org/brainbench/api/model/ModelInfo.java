@@ -20,5 +20,11 @@ public @interface ModelInfo {
   /** Whether a suite that names no protocol gets this one (one per model id). */
   boolean defaultProtocol() default true;
 
+  /**
+   * Whether this protocol is a model as its authors released it (rebuilt from their code and checked
+   * against tools/authors-reference), rather than one of brainbench's own variants.
+   */
+  boolean authorsRelease() default false;
+
   String summary();
 }

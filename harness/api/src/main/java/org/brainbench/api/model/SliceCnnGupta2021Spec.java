@@ -31,7 +31,7 @@ import org.brainbench.tasks.TaskType;
  * mean age ({@code regressorBias}; the authors hard-code UK Biobank's 62.68); two classes are one
  * logit with binary cross-entropy (their AD classifier), more classes one logit each.
  */
-@ModelInfo(id = SliceCnnSpec.ID, protocol = "gupta2021", defaultProtocol = false,
+@ModelInfo(id = SliceCnnSpec.ID, protocol = "gupta2021", defaultProtocol = false, authorsRelease = true,
     summary = "Slice-set network as released by Gupta et al. (2021/2023): encoder1 or ResNet-18 per slice, optional position encoding, pooled attention, MLP head")
 public record SliceCnnGupta2021Spec(
     @Param(value = "the view whose slices are encoded (the authors' UK Biobank: sagittal)", defaultValue = "sagittal") View view,

@@ -29,7 +29,7 @@ public final class ParityCommand implements Callable<Integer> {
   @Option(names = "--backends", split = ",", paramLabel = "ID", description = "Backends to compare, the first is the reference (default: all available).")
   List<String> backendIds;
 
-  @Option(names = "--models", split = ",", paramLabel = "ID", description = "Only these models (default: all).")
+  @Option(names = "--models", split = ",", paramLabel = "ID", description = "Only these models: quickstart model names (sfcn, mt-ema) or model ids (cnn3d: both of its variants) (default: all).")
   List<String> models;
 
   @Option(names = "--size", paramLabel = "N", defaultValue = "32", description = "Grid size per axis (default: ${DEFAULT-VALUE}).")
@@ -49,8 +49,8 @@ public final class ParityCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Backend> backends = backends();
-    List<ParityCase> cases = ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.modelSpecs(), size).stream()
-        .filter(c -> models == null || models.contains(c.spec().id()))
+    List<ParityCase> cases = ParityCase.named(org.brainbench.harness.suite.QuickstartSuite.models(), size).stream()
+        .filter(c -> models == null || models.contains(c.spec().id()) || models.contains(c.name().substring(0, c.name().indexOf('/'))))
         .toList();
     if (cases.isEmpty()) {
       throw new UserInputException("--models: no model matches " + models + "; models: " + org.brainbench.api.model.ModelCatalog.ids());

@@ -6,23 +6,35 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.brainbench.api.model.ModelCatalog;
 import org.brainbench.api.model.ModelSpec;
 
 /**
  * The quickstart suite as the jar carries it ({@code suites/quickstart.yaml}, copied at build time):
  * {@code parity} and the benchmarks take their model configurations from it, so they check and time
- * exactly what the quickstart runs.
+ * exactly what the quickstart runs. {@code parity} checks every model of it; the benchmarks and
+ * tools/torch-reference time and rebuild brainbench's own variants (the authors' releases have
+ * their references in tools/authors-reference).
  */
 public final class QuickstartSuite {
   private static final String RESOURCE = "quickstart.yaml";
 
   private QuickstartSuite() {}
 
-  /** The spec of every model of the quickstart, in suite order. */
-  public static List<ModelSpec> modelSpecs() {
+  /** Every model of the quickstart by its name in the suite, in suite order. */
+  public static Map<String, ModelSpec> models() {
+    Map<String, ModelSpec> out = new LinkedHashMap<>();
+    read().models().forEach(m -> out.put(m.name(), m.spec()));
+    return out;
+  }
+
+  /** The specs of brainbench's own variants among the quickstart's models, in suite order. */
+  public static List<ModelSpec> brainbenchVariants() {
     List<ModelSpec> out = new ArrayList<>();
-    read().models().forEach(m -> out.add(m.spec()));
+    models().values().stream().filter(s -> !ModelCatalog.of(s.getClass()).authorsRelease()).forEach(out::add);
     return out;
   }
 
