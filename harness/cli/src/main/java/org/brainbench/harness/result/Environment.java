@@ -123,36 +123,58 @@ public final class Environment {
   /**
    * The commit checked out in the folder (or a parent), read from {@code .git} without running git;
    * suffixed {@code -dirty} is not attempted (that needs git), so this is the commit the code came
-   * from.
+   * from. A linked worktree's (or a submodule's) {@code .git} is a file naming its git folder, whose
+   * branches live in the repository's common folder.
    */
   public static String gitCommit(Path start) {
     Path dir = start.toAbsolutePath();
     while (dir != null) {
       Path git = dir.resolve(".git");
       if (Files.isDirectory(git)) {
-        return commit(git);
+        return commit(git, git);
+      }
+      if (Files.isRegularFile(git)) {
+        return linkedCommit(git);
       }
       dir = dir.getParent();
     }
     return null;
   }
 
-  private static String commit(Path git) {
+  private static String linkedCommit(Path gitFile) {
     try {
-      String head = Files.readString(git.resolve("HEAD")).trim();
+      String line = Files.readString(gitFile).trim();
+      if (!line.startsWith("gitdir: ")) {
+        return null;
+      }
+      Path gitDir = gitFile.getParent().resolve(line.substring(8).trim()).normalize();
+      Path commonFile = gitDir.resolve("commondir");
+      Path common = Files.isRegularFile(commonFile) ? gitDir.resolve(Files.readString(commonFile).trim()).normalize() : gitDir;
+      return commit(gitDir, common);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** HEAD from {@code gitDir}; the branch it names from {@code gitDir} or, failing that, {@code common} (loose, then packed). */
+  private static String commit(Path gitDir, Path common) {
+    try {
+      String head = Files.readString(gitDir.resolve("HEAD")).trim();
       if (!head.startsWith("ref: ")) {
         return head;
       }
       String ref = head.substring(5);
-      Path loose = git.resolve(ref);
-      if (Files.isRegularFile(loose)) {
-        return Files.readString(loose).trim();
-      }
-      Path packed = git.resolve("packed-refs");
-      if (Files.isRegularFile(packed)) {
-        for (String line : Files.readAllLines(packed)) {
-          if (line.endsWith(" " + ref)) {
-            return line.substring(0, line.indexOf(' '));
+      for (Path git : gitDir.equals(common) ? List.of(gitDir) : List.of(gitDir, common)) {
+        Path loose = git.resolve(ref);
+        if (Files.isRegularFile(loose)) {
+          return Files.readString(loose).trim();
+        }
+        Path packed = git.resolve("packed-refs");
+        if (Files.isRegularFile(packed)) {
+          for (String line : Files.readAllLines(packed)) {
+            if (line.endsWith(" " + ref)) {
+              return line.substring(0, line.indexOf(' '));
+            }
           }
         }
       }

@@ -3,9 +3,16 @@ package org.brainbench.harness.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The hardware class decides which baseline a comparison uses, so two machines of one kind must get one name. */
+/**
+ * The hardware class decides which baseline a comparison uses, so two machines of one kind must get
+ * one name; the commit in a row's provenance must be found wherever the code was checked out.
+ */
 class EnvironmentTest {
   private static final String EPYC = """
       processor	: 0
@@ -48,5 +55,29 @@ class EnvironmentTest {
   @Test
   void thisMachineHasAClass() {
     assertTrue(Environment.hardwareClass("cpu").startsWith("cpu/"));
+  }
+
+  @Test
+  void theCommitIsFoundInACloneAndInALinkedWorktree(@TempDir Path dir) throws IOException {
+    String main = "1111111111111111111111111111111111111111";
+    String feature = "2222222222222222222222222222222222222222";
+    Path git = Files.createDirectories(dir.resolve("repo/.git"));
+    Files.writeString(git.resolve("HEAD"), "ref: refs/heads/main\n");
+    Files.writeString(git.resolve("packed-refs"), "# pack-refs with: peeled fully-peeled sorted\n" + main + " refs/heads/main\n");
+    Files.createDirectories(git.resolve("refs/heads"));
+    Files.writeString(git.resolve("refs/heads/feature"), feature + "\n");
+    assertEquals(main, Environment.gitCommit(Files.createDirectories(dir.resolve("repo/harness/cli"))));
+
+    // git worktree add ../wt feature: .git is a file, the branch lives in the main repository
+    Path wtGit = Files.createDirectories(git.resolve("worktrees/wt"));
+    Files.writeString(wtGit.resolve("HEAD"), "ref: refs/heads/feature\n");
+    Files.writeString(wtGit.resolve("commondir"), "../..\n");
+    Path wt = Files.createDirectories(dir.resolve("wt"));
+    Files.writeString(wt.resolve(".git"), "gitdir: " + wtGit + "\n");
+    assertEquals(feature, Environment.gitCommit(wt));
+    // a detached worktree, its .git naming the git folder relatively
+    Files.writeString(wtGit.resolve("HEAD"), main + "\n");
+    Files.writeString(wt.resolve(".git"), "gitdir: ../repo/.git/worktrees/wt\n");
+    assertEquals(main, Environment.gitCommit(wt));
   }
 }
