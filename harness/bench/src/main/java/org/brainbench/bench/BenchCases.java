@@ -31,9 +31,10 @@ final class BenchCases {
   }
 
   static List<ParityCase> all(int size) {
-    List<ParityCase> out = new ArrayList<>(ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.brainbenchVariants(), size));
+    List<ParityCase> supervised = ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.brainbenchVariants(), size);
+    List<ParityCase> out = new ArrayList<>(supervised);
     TaskHead pretrain = TaskHead.pretrain(1, new int[] {size, size, size});
-    for (ParityCase c : ParityCase.of(org.brainbench.harness.suite.QuickstartSuite.brainbenchVariants(), size)) {
+    for (ParityCase c : supervised) {
       ModelSpec spec = c.spec();
       String name = spec.id() + "/pretrain";
       if (spec.incompatibility(pretrain) == null && out.stream().noneMatch(o -> o.name().equals(name))) {
