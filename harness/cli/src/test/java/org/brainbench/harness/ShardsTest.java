@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.brainbench.harness.run.Shards;
 import org.brainbench.harness.suite.Cell;
@@ -17,21 +19,17 @@ import org.junit.jupiter.api.Test;
 
 /** {@code --shard I/N}: every cell in exactly one shard, stage users together, the same on every machine. */
 class ShardsTest {
-  static List<Cell> transferCells() {
-    Suite s = SuiteReader.read(Path.of("../../suites/transfer.yaml"));
-    return CellMatrix.expand(s, new ArrayList<>());
-  }
-
   @Test
   void shardsPartitionTheCellsAndKeepStageUsersTogether() {
-    List<Cell> cells = transferCells();
+    Suite suite = SuiteReader.read(Path.of("../../suites/transfer.yaml"));
+    List<Cell> cells = CellMatrix.expand(suite, new ArrayList<>());
     for (int n : new int[] {1, 2, 3, 7}) {
       Set<String> seen = new HashSet<>();
       int smallest = Integer.MAX_VALUE;
       int largest = 0;
       for (int i = 1; i <= n; i++) {
-        List<Cell> shard = Shards.select(cells, new Shards.Shard(i, n));
-        assertThat(shard).isEqualTo(Shards.select(cells, new Shards.Shard(i, n)));
+        List<Cell> shard = Shards.select(suite, cells, new Shards.Shard(i, n));
+        assertThat(shard).isEqualTo(Shards.select(suite, cells, new Shards.Shard(i, n)));
         smallest = Math.min(smallest, shard.size());
         largest = Math.max(largest, shard.size());
         for (Cell c : shard) {
@@ -47,6 +45,32 @@ class ShardsTest {
       assertThat(seen).hasSize(cells.size());
       assertThat(largest - smallest).as("balance for n=" + n).isLessThanOrEqualTo(16);
     }
+  }
+
+  /**
+   * A stage with a fixed seed serves every seed's cells, and a first-seed search serves every seed
+   * of its task, model and fraction: two shards must not both run them.
+   */
+  @Test
+  void sharedStagesAndSearchesRunOnOneShard() {
+    Suite suite = SuiteReader.read(Path.of("../../suites/transfer-jun2021.yaml"));
+    List<Cell> cells = CellMatrix.expand(suite, new ArrayList<>());
+    Map<String, Integer> stageShard = new HashMap<>();
+    Map<String, Integer> searchShard = new HashMap<>();
+    int total = 0;
+    for (int i = 1; i <= 2; i++) {
+      List<Cell> shard = Shards.select(suite, cells, new Shards.Shard(i, 2));
+      total += shard.size();
+      for (Cell c : shard) {
+        if (c.model().initStage() != null) {
+          assertThat(stageShard.putIfAbsent(c.model().initStage(), i)).as(c.id()).isIn(null, i);
+        }
+        String search = c.task().name() + "/" + c.model().name() + "/p" + Cell.fraction(c.labelFraction());
+        assertThat(searchShard.putIfAbsent(search, i)).as(c.id()).isIn(null, i);
+      }
+    }
+    assertThat(total).isEqualTo(cells.size());
+    assertThat(stageShard.values()).contains(1, 2); // the stage users are spread, not all on one shard
   }
 
   @Test

@@ -82,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
         throw new UserInputException("--shard: " + e.getMessage());
       }
       int all = cells.size();
-      cells = Shards.select(cells, s);
+      cells = Shards.select(suite, cells, s);
       part = String.format(" (shard %s: %d of %d)", s, cells.size(), all);
       if (cells.isEmpty()) {
         // an empty shard still leaves a results file, so merge sees every shard

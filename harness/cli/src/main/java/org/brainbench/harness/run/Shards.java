@@ -2,15 +2,21 @@ package org.brainbench.harness.run;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.brainbench.harness.suite.Cell;
+import org.brainbench.harness.suite.Stage;
+import org.brainbench.harness.suite.Suite;
+import org.brainbench.harness.suite.TuneSpec;
 
 /**
  * {@code --shard I/N}: a deterministic partition of a suite's cells over N machines. Cells that
- * need the same pre-training stage run (stage, backend, seed) stay together, so each stage runs
- * once, on the shard that needs it. Groups go, largest first, to the shard with the fewest cells
+ * share work (a pre-training stage run, a first-seed tuning search) stay together, so that work
+ * runs once, on the shard that needs it. Groups go, largest first, to the shard with the fewest cells
  * so far (ties to the lowest index); every machine computes the same partition from the suite.
  */
 public final class Shards {
@@ -42,18 +48,34 @@ public final class Shards {
     }
   }
 
-  /** The cells of one shard, in suite order. */
-  public static List<Cell> select(List<Cell> cells, Shard shard) {
-    Map<String, List<Cell>> groups = new LinkedHashMap<>();
-    for (Cell c : cells) {
-      String stage = c.model().initStage();
-      String key = stage == null ? "cell:" + c.id() : "stage:" + stage + "/" + c.backend() + "/s" + c.seed();
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+  /**
+   * The cells of one shard, in suite order. Cells are grouped by every stage run they need (a stage
+   * with a fixed seed serves the cells of all seeds, and a stage chain needs each of its links) and,
+   * under {@code tune: {scope: first-seed}}, by the search they share, so no stage run or search is
+   * computed on two shards.
+   */
+  public static List<Cell> select(Suite suite, List<Cell> cells, Shard shard) {
+    int[] parent = new int[cells.size()];
+    for (int i = 0; i < parent.length; i++) {
+      parent[i] = i;
+    }
+    Map<String, Integer> firstWithKey = new HashMap<>();
+    for (int i = 0; i < cells.size(); i++) {
+      for (String key : sharedWork(suite, cells.get(i))) {
+        Integer other = firstWithKey.putIfAbsent(key, i);
+        if (other != null) {
+          parent[root(parent, i)] = root(parent, other);
+        }
+      }
+    }
+    Map<Integer, List<Cell>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < cells.size(); i++) {
+      groups.computeIfAbsent(root(parent, i), k -> new ArrayList<>()).add(cells.get(i));
     }
     List<List<Cell>> ordered = new ArrayList<>(groups.values());
     ordered.sort(Comparator.comparingInt((List<Cell> g) -> -g.size())); // stable: suite order among equal sizes
     int[] load = new int[shard.count()];
-    List<Cell> mine = new ArrayList<>();
+    Set<String> mine = new HashSet<>();
     for (List<Cell> g : ordered) {
       int target = 0;
       for (int s = 1; s < load.length; s++) {
@@ -63,11 +85,36 @@ public final class Shards {
       }
       load[target] += g.size();
       if (target == shard.index() - 1) {
-        mine.addAll(g);
+        g.forEach(c -> mine.add(c.id()));
       }
     }
-    java.util.Set<String> ids = new java.util.HashSet<>();
-    mine.forEach(c -> ids.add(c.id()));
-    return cells.stream().filter(c -> ids.contains(c.id())).toList();
+    return cells.stream().filter(c -> mine.contains(c.id())).toList();
+  }
+
+  /** Keys of the work a cell shares with others: its stage runs and its tuning search. */
+  private static List<String> sharedWork(Suite suite, Cell c) {
+    List<String> keys = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String name = c.model().initStage(); name != null && seen.add(name); ) {
+      Stage stage = suite.stage(name);
+      if (stage == null) {
+        break;
+      }
+      keys.add("stage:" + name + "/" + c.backend() + "/s" + stage.seedFor(c.seed()));
+      name = stage.initStage();
+    }
+    TuneSpec tune = suite.tune();
+    if (tune != null && tune.scope() == TuneSpec.Scope.FIRST_SEED) {
+      keys.add("tune:" + c.task().name() + "/" + c.model().name() + "/" + c.backend() + "/f" + c.fold() + "/p" + Cell.fraction(c.labelFraction()));
+    }
+    return keys;
+  }
+
+  private static int root(int[] parent, int i) {
+    while (parent[i] != i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
   }
 }
