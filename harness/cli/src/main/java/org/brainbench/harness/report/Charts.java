@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The report's charts per task: trainable parameters against the primary metric (the
  * parameter-efficiency picture the Medical Transformer paper is about), the primary metric
- * against the label fraction, and learning curves (training loss per epoch of the first seed
+ * against the label fraction with its 95% intervals as bands, and learning curves (training loss per epoch of the first seed
  * at the largest label fraction).
  */
 public final class Charts {
@@ -58,7 +58,8 @@ public final class Charts {
       Stat s = e.metrics().get(metric);
       if (s != null && !Double.isNaN(s.mean())) {
         byModel.computeIfAbsent(name(e), k -> new ArrayList<>()).add(new Chart.Point(e.labelFraction() * 100, s.mean(),
-            String.format(Locale.ROOT, "%s at %s labels: %s", name(e), MarkdownLeaderboard.percent(e.labelFraction()), MarkdownLeaderboard.stat(s))));
+            String.format(Locale.ROOT, "%s at %s labels: %s", name(e), MarkdownLeaderboard.percent(e.labelFraction()), MarkdownLeaderboard.stat(s)),
+            s.low(), s.high()));
       }
     }
     List<Chart.Series> series = new ArrayList<>();
@@ -67,7 +68,8 @@ public final class Charts {
       sorted.sort(java.util.Comparator.comparingDouble(Chart.Point::x));
       series.add(new Chart.Series(n, sorted, true));
     });
-    return new Chart(task + "-fractions", task + ": " + metric + " vs label fraction", "training labels (%)", metric, false, series);
+    // the bands are the leaderboard's 95% bootstrap intervals of the mean over test cases
+    return new Chart(task + "-fractions", task + ": " + metric + " vs label fraction (bands: 95% CI)", "training labels (%)", metric, false, series);
   }
 
   private static Chart learningCurves(String task, List<Entry> entries, double fraction) {

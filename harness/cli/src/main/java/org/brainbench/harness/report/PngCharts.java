@@ -40,14 +40,22 @@ public final class PngCharts implements ReportFormat {
       chart.getStyler().setXAxisLogarithmic(c.logX());
       chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
       chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-      chart.getStyler().setSeriesColors(colors());
-      for (Chart.Series s : c.series()) {
+      java.awt.Color[] palette = colors();
+      chart.getStyler().setSeriesColors(palette);
+      List<Chart.Series> all = c.series();
+      for (int i = 0; i < all.size(); i++) {
+        Chart.Series s = all.get(i);
         if (s.points().isEmpty()) {
           continue;
+        }
+        if (s.hasBand()) {
+          band(chart, s, palette[i % palette.length]);
         }
         double[] x = s.points().stream().mapToDouble(Chart.Point::x).toArray();
         double[] y = s.points().stream().mapToDouble(Chart.Point::y).toArray();
         XYSeries series = chart.addSeries(unique(chart, s.name()), x, y);
+        series.setLineColor(palette[i % palette.length]);
+        series.setMarkerColor(palette[i % palette.length]);
         series.setXYSeriesRenderStyle(s.connect() ? XYSeries.XYSeriesRenderStyle.Line : XYSeries.XYSeriesRenderStyle.Scatter);
         series.setMarker(SeriesMarkers.CIRCLE);
       }
@@ -57,6 +65,27 @@ public final class PngCharts implements ReportFormat {
       files.add(file);
     }
     return files;
+  }
+
+  /** The series' 95% intervals as a translucent polygon (upper ends left to right, lower ends back), out of the legend. */
+  private static void band(XYChart chart, Chart.Series s, java.awt.Color color) {
+    List<Chart.Point> p = s.points();
+    double[] x = new double[2 * p.size()];
+    double[] y = new double[2 * p.size()];
+    for (int k = 0; k < p.size(); k++) {
+      Chart.Point up = p.get(k);
+      Chart.Point down = p.get(p.size() - 1 - k);
+      x[k] = up.x();
+      y[k] = up.high();
+      x[p.size() + k] = down.x();
+      y[p.size() + k] = down.low();
+    }
+    XYSeries band = chart.addSeries(unique(chart, s.name() + " 95% CI"), x, y);
+    band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+    band.setFillColor(new java.awt.Color(color.getRed(), color.getGreen(), color.getBlue(), 40));
+    band.setLineColor(new java.awt.Color(0, 0, 0, 0));
+    band.setMarker(SeriesMarkers.NONE);
+    band.setShowInLegend(false);
   }
 
   private static java.awt.Color[] colors() {

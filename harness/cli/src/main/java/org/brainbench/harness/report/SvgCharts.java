@@ -43,6 +43,17 @@ public final class SvgCharts {
       Chart.Series s = series.get(i);
       String color = PALETTE[i % PALETTE.length];
       b.append("<g class=\"series\"><title>").append(Html.escape(s.name())).append("</title>");
+      if (s.hasBand()) {
+        b.append("<polygon class=\"band\" fill=\"").append(color).append("\" fill-opacity=\"0.15\" stroke=\"none\" points=\"");
+        for (Chart.Point p : s.points()) {
+          b.append(String.format(Locale.ROOT, "%.1f,%.1f ", sx(p.x(), xr, plotW, c.logX()), sy(p.high(), yr, plotH)));
+        }
+        for (int k = s.points().size() - 1; k >= 0; k--) {
+          Chart.Point p = s.points().get(k);
+          b.append(String.format(Locale.ROOT, "%.1f,%.1f ", sx(p.x(), xr, plotW, c.logX()), sy(p.low(), yr, plotH)));
+        }
+        b.append("\"/>");
+      }
       if (s.connect() && s.points().size() > 1) {
         b.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.8\" points=\"");
         for (Chart.Point p : s.points()) {
@@ -78,6 +89,10 @@ public final class SvgCharts {
         }
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
+        if (!x && s.hasBand()) {
+          lo = Math.min(lo, p.low());
+          hi = Math.max(hi, p.high());
+        }
       }
     }
     if (!(hi > lo)) {

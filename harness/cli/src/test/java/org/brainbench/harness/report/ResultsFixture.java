@@ -69,7 +69,12 @@ final class ResultsFixture {
 
   /** A regression run whose MAE is exactly {@code mae}: every prediction is off by it. */
   ObjectNode regress(String task, String model, int seed, double mae) throws IOException {
-    ObjectNode r = row("fixture", task, "regress", model, seed, 1.0);
+    return regress(task, model, seed, mae, 1.0);
+  }
+
+  /** The same at a label fraction. */
+  ObjectNode regress(String task, String model, int seed, double mae, double fraction) throws IOException {
+    ObjectNode r = row("fixture", task, "regress", model, seed, fraction);
     StringBuilder csv = new StringBuilder("subject_id,truth,prediction\n");
     for (int i = 0; i < 10; i++) {
       csv.append(String.format(Locale.ROOT, "sub-%03d-s%d,%d,%f%n", i, seed, 50 + i, 50 + i + (i % 2 == 0 ? mae : -mae)));
