@@ -11,7 +11,6 @@ import java.util.Set;
 import org.brainbench.harness.suite.Cell;
 import org.brainbench.harness.suite.Stage;
 import org.brainbench.harness.suite.Suite;
-import org.brainbench.harness.suite.TuneSpec;
 
 /**
  * {@code --shard I/N}: a deterministic partition of a suite's cells over N machines. Cells that
@@ -103,9 +102,8 @@ public final class Shards {
       keys.add("stage:" + name + "/" + c.backend() + "/s" + stage.seedFor(c.seed()));
       name = stage.initStage();
     }
-    TuneSpec tune = suite.tune();
-    if (tune != null && tune.scope() == TuneSpec.Scope.FIRST_SEED) {
-      keys.add("tune:" + c.task().name() + "/" + c.model().name() + "/" + c.backend() + "/f" + c.fold() + "/p" + Cell.fraction(c.labelFraction()));
+    if (suite.tune() != null) {
+      keys.add("tune:" + Tuner.searchedOn(suite, c).id());
     }
     return keys;
   }

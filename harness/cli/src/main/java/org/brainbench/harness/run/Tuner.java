@@ -52,12 +52,16 @@ final class Tuner {
     this.stages = stageWeights;
   }
 
-  /** The search for this cell: run now, or the one made before from the same inputs. */
-  TuningReport tune(Cell cell, TaskData data, Backend backend, Path stageWeights) {
-    TuneSpec spec = suite.tune();
-    Cell on = spec.scope() == TuneSpec.Scope.FIRST_SEED && cell.seed() != suite.seeds().get(0)
+  /** The cell whose search serves this cell: under scope first-seed, its twin on the suite's first seed. */
+  static Cell searchedOn(Suite suite, Cell cell) {
+    return suite.tune().scope() == TuneSpec.Scope.FIRST_SEED && cell.seed() != suite.seeds().get(0)
         ? new Cell(cell.task(), cell.model(), cell.backend(), suite.seeds().get(0), cell.fold(), cell.labelFraction(), cell.training())
         : cell;
+  }
+
+  /** The search for this cell: run now, or the one made before from the same inputs. */
+  TuningReport tune(Cell cell, TaskData data, Backend backend, Path stageWeights) {
+    Cell on = searchedOn(suite, cell);
     Path weights = on == cell ? stageWeights : stages.apply(on);
     String key = key(on, data, weights);
     TuningReport report = done.get(key);
