@@ -73,6 +73,24 @@ class ShardsTest {
     assertThat(stageShard.values()).contains(1, 2); // the stage users are spread, not all on one shard
   }
 
+  /** --only picks out of a shard; it does not move cells between shards (a split-up resume relies on it). */
+  @Test
+  void onlyNarrowsAShardWithoutReshuffling() {
+    Suite suite = SuiteReader.read(Path.of("../../suites/transfer-jun2021.yaml"));
+    List<Cell> cells = CellMatrix.expand(suite, new ArrayList<>());
+    String glob = "brain-age/mt-*-3200/**";
+    List<Cell> chosen = CellMatrix.only(cells, glob);
+    assertThat(chosen).hasSize(40);
+    int total = 0;
+    for (int i = 1; i <= 2; i++) {
+      Shards.Shard shard = new Shards.Shard(i, 2);
+      List<Cell> narrowed = Shards.select(suite, cells, chosen, shard);
+      assertThat(narrowed).isEqualTo(CellMatrix.only(Shards.select(suite, cells, shard), glob));
+      total += narrowed.size();
+    }
+    assertThat(total).isEqualTo(40);
+  }
+
   @Test
   void badShardsAreRejected() {
     assertThatThrownBy(() -> Shards.Shard.parse("0/4")).hasMessageContaining("1 <= I <= N");

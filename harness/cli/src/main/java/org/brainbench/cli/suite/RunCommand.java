@@ -61,7 +61,8 @@ public final class RunCommand implements Callable<Integer> {
     if (seeds != null) {
       suite = suite.withSeeds(parseSeeds(seeds));
     }
-    List<Cell> cells = cells(suite, backend, only);
+    List<Cell> matrix = cells(suite, backend, null);
+    List<Cell> cells = only(matrix, only);
     List<String> weights = org.brainbench.harness.run.WeightsPreflight.problems(suite, cells);
     if (!weights.isEmpty()) {
       throw new UserInputException(suiteFile + ": weights files that do not fit (" + weights.size() + "):\n  " + String.join("\n  ", weights));
@@ -82,12 +83,12 @@ public final class RunCommand implements Callable<Integer> {
         throw new UserInputException("--shard: " + e.getMessage());
       }
       int all = cells.size();
-      cells = Shards.select(suite, cells, s);
+      cells = Shards.select(suite, matrix, cells, s);
       part = String.format(" (shard %s: %d of %d)", s, cells.size(), all);
       if (cells.isEmpty()) {
         // an empty shard still leaves a results file, so merge sees every shard
         ResultsFile.open(folder).writeAll();
-        out.printf("shard %s of suite %s has no cells; wrote an empty %s%n", s, suite.name(), folder.resolve(ResultsFile.NAME));
+        out.printf("shard %s of suite %s has no cells%s; wrote an empty %s%n", s, suite.name(), only == null ? "" : " matching --only " + only, folder.resolve(ResultsFile.NAME));
         out.flush();
         return Main.EXIT_OK;
       }
@@ -135,10 +136,16 @@ public final class RunCommand implements Callable<Integer> {
       s = suite.withBackends(List.of(backend));
     }
     List<String> problems = new ArrayList<>();
-    List<Cell> cells = CellMatrix.only(CellMatrix.expand(s, problems), only);
+    List<Cell> cells = CellMatrix.expand(s, problems);
     if (!problems.isEmpty()) {
       throw new UserInputException(String.join("\n", problems));
     }
+    return only(cells, only);
+  }
+
+  /** The cells that --only keeps; none is an input error. */
+  private static List<Cell> only(List<Cell> matrix, String only) {
+    List<Cell> cells = CellMatrix.only(matrix, only);
     if (cells.isEmpty()) {
       throw new UserInputException("no cells to run" + (only == null ? "" : " match --only " + only));
     }

@@ -48,6 +48,18 @@ public final class Shards {
   }
 
   /**
+   * The cells of {@code chosen} (part of the matrix, such as {@code --only} leaves) that shard
+   * {@code shard} of the whole {@code matrix} holds. A shard's cells do not depend on what a run
+   * picks out of it, so a shard can be resumed, or split up with {@code --only}, without moving cells
+   * to another shard.
+   */
+  public static List<Cell> select(Suite suite, List<Cell> matrix, List<Cell> chosen, Shard shard) {
+    Set<String> inShard = new HashSet<>();
+    select(suite, matrix, shard).forEach(c -> inShard.add(c.id()));
+    return chosen.stream().filter(c -> inShard.contains(c.id())).toList();
+  }
+
+  /**
    * The cells of one shard, in suite order. Cells are grouped by every stage run they need (a stage
    * with a fixed seed serves the cells of all seeds, and a stage chain needs each of its links) and,
    * under {@code tune: {scope: first-seed}}, by the search they share, so no stage run or search is
