@@ -42,6 +42,10 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--title", paramLabel = "TEXT", description = "Heading of the leaderboard (default: the suites' names).")
   String title;
 
+  @Option(names = "--against", paramLabel = "MODEL",
+      description = "Also compare every model with this one (e.g. the from-scratch model of a transfer experiment): a paired difference with its 95%% CI per task and label fraction.")
+  String against;
+
   @Option(names = "--resamples", paramLabel = "N", defaultValue = "" + Leaderboard.DEFAULT_RESAMPLES,
       description = "Bootstrap resamples for intervals and paired comparisons (default: ${DEFAULT-VALUE}).")
   int resamples;
@@ -57,7 +61,12 @@ public final class ReportCommand implements Callable<Integer> {
     if (runs.isEmpty()) {
       throw new UserInputException(sources + ": no result rows");
     }
-    Leaderboard board = Leaderboard.build(runs, resamples);
+    Leaderboard board;
+    try {
+      board = Leaderboard.build(runs, resamples, against);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--against: " + String.join(", ", sources.stream().map(Path::toString).toList()) + ": " + e.getMessage());
+    }
     long withoutPredictions = runs.stream().filter(r -> r.ok() && !"pretrain".equals(r.taskType()) && !java.nio.file.Files.isRegularFile(r.predictionsFile())).count();
     if (withoutPredictions > 0) {
       spec.commandLine().getErr().printf("warning: %d ok run(s) have no per-case predictions (predictions/<cell>.csv); "

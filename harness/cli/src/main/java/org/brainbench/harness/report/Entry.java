@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * One leaderboard line: a (task, model, backend, label fraction) over its runs. {@code vsBest} is
- * null for the best entry of its group and where no paired comparison was possible.
+ * null for the best entry of its group and where no paired comparison was possible;
+ * {@code vsReference} likewise for the comparison with the model a report names as its reference
+ * (null when it names none, for the reference itself, and where the reference did not run).
  */
 public record Entry(
     String suite,
@@ -23,6 +25,7 @@ public record Entry(
     double trainSeconds,
     boolean best,
     Comparison vsBest,
+    Comparison vsReference,
     List<Run> members) {
 
   /** Best, or compared with the best on the same cases and not significantly different. */

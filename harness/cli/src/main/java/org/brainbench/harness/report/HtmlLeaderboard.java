@@ -103,7 +103,11 @@ public final class HtmlLeaderboard implements ReportFormat {
     for (String m : shown) {
       b.append("<th>").append(Html.escape(m)).append(MetricRegistry.higherIsBetter(m) ? " ↑" : " ↓").append("</th>");
     }
-    b.append("<th>Δ ").append(Html.escape(primary)).append(" vs best</th><th>trainable params</th><th>total params</th><th>train s/run</th><th>runs</th></tr></thead>\n<tbody>\n");
+    b.append("<th>Δ ").append(Html.escape(primary)).append(" vs best</th>");
+    if (board.reference() != null) {
+      b.append("<th>Δ ").append(Html.escape(primary)).append(" vs ").append(Html.escape(board.reference())).append("</th>");
+    }
+    b.append("<th>trainable params</th><th>total params</th><th>train s/run</th><th>runs</th></tr></thead>\n<tbody>\n");
     for (Entry e : entries) {
       b.append("<tr class=\"entry").append(e.leading() ? " leading" : "").append("\">");
       num(b, e.labelFraction(), MarkdownLeaderboard.percent(e.labelFraction()));
@@ -117,14 +121,17 @@ public final class HtmlLeaderboard implements ReportFormat {
           num(b, s == null ? Double.NaN : s.mean(), MarkdownLeaderboard.stat(s));
         }
       }
-      Comparison c = e.vsBest();
       if (e.best()) {
         b.append("<td data-sort=\"0\">best</td>");
-      } else if (c != null && c.pairs() > 0 && !Double.isNaN(c.difference())) {
-        String p = c.p() < 0.001 ? "p<0.001" : String.format(Locale.ROOT, "p=%.3f", c.p());
-        num(b, c.difference(), String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]%s, %s", c.difference(), c.low(), c.high(), c.significant() ? "" : " n.s.", p));
       } else {
-        b.append("<td data-sort=\"NaN\"></td>");
+        comparison(b, e.vsBest());
+      }
+      if (board.reference() != null) {
+        if (e.model().equals(board.reference())) {
+          b.append("<td data-sort=\"0\">reference</td>");
+        } else {
+          comparison(b, e.vsReference());
+        }
       }
       num(b, e.trainableParams(), MarkdownLeaderboard.count(e.trainableParams()));
       num(b, e.totalParams(), MarkdownLeaderboard.count(e.totalParams()));
@@ -133,6 +140,16 @@ public final class HtmlLeaderboard implements ReportFormat {
       b.append("</tr>\n");
     }
     b.append("</tbody></table>\n");
+  }
+
+  /** A paired difference with its interval and p-value, or an empty cell where there is none. */
+  private static void comparison(StringBuilder b, Comparison c) {
+    if (c != null && c.pairs() > 0 && !Double.isNaN(c.difference())) {
+      String p = c.p() < 0.001 ? "p<0.001" : String.format(Locale.ROOT, "p=%.3f", c.p());
+      num(b, c.difference(), String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]%s, %s", c.difference(), c.low(), c.high(), c.significant() ? "" : " n.s.", p));
+    } else {
+      b.append("<td data-sort=\"NaN\"></td>");
+    }
   }
 
   private static void num(StringBuilder b, double sortKey, String text) {

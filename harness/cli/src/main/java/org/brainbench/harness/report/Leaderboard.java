@@ -17,13 +17,28 @@ import java.util.Random;
 /**
  * Result rows aggregated for publishing: one {@link Entry} per (task, model, backend, label
  * fraction), ranked within each (task, label fraction) by the task type's primary metric, each
- * compared with the best on the same test cases. Failed runs are counted, never dropped.
- * Bootstrap resampling is seeded from the group's name, so a report is reproducible.
+ * compared with the best on the same test cases and, when a reference model is named (such as the
+ * from-scratch model in a transfer experiment), with that model too. Failed runs are counted, never
+ * dropped. Bootstrap resampling is seeded from the group's name, so a report is reproducible.
+ *
+ * @param reference the model every entry is also compared with, or null
  */
-public record Leaderboard(List<Entry> entries) {
+public record Leaderboard(List<Entry> entries, String reference) {
   public static final int DEFAULT_RESAMPLES = 1000;
 
   public static Leaderboard build(List<Run> runs, int resamples) {
+    return build(runs, resamples, null);
+  }
+
+  /**
+   * @param reference a model name of the runs to compare every entry with, or null
+   * @throws IllegalArgumentException when no run has that model
+   */
+  public static Leaderboard build(List<Run> runs, int resamples, String reference) {
+    if (reference != null && runs.stream().noneMatch(r -> r.model().equals(reference) && !"pretrain".equals(r.taskType()))) {
+      throw new IllegalArgumentException("no task's results have the model \"" + reference + "\"; models: "
+          + runs.stream().filter(r -> !"pretrain".equals(r.taskType())).map(Run::model).distinct().toList());
+    }
     Map<String, List<Run>> groups = new LinkedHashMap<>();
     for (Run r : runs) {
       groups.computeIfAbsent(r.suite() + "\u0000" + r.task() + "\u0000" + r.model() + "\u0000" + r.backend() + "\u0000" + r.labelFraction(), k -> new ArrayList<>()).add(r);
@@ -46,19 +61,34 @@ public record Leaderboard(List<Entry> entries) {
       group.sort(MetricRegistry.higherIsBetter(metric) ? order.reversed() : order);
       Entry best = group.get(0).ok() > 0 && !Double.isInfinite(score(group.get(0), metric)) ? group.get(0) : null;
       for (Entry e : group) {
-        if (best == null || "pretrain".equals(e.taskType())) {
+        if ("pretrain".equals(e.taskType())) {
           out.add(e);
+          continue;
+        }
+        Entry ref = reference(group, reference, e.backend());
+        Comparison vsReference = ref == null || ref == e ? null : paired(e, ref, metric, predictions, resamples, g.getKey() + e.model() + e.backend() + "\u0000" + reference);
+        if (best == null) {
+          out.add(with(e, false, null, vsReference));
         } else if (e == best) {
-          out.add(with(e, true, null));
+          out.add(with(e, true, null, vsReference));
         } else {
-          out.add(with(e, false, paired(e, best, metric, predictions, resamples, g.getKey() + e.model() + e.backend())));
+          out.add(with(e, false, paired(e, best, metric, predictions, resamples, g.getKey() + e.model() + e.backend()), vsReference));
         }
       }
     }
     // tasks in suite order, pre-training stages after them; larger label fractions first
     out.sort(Comparator.comparing((Entry e) -> "pretrain".equals(e.taskType())).thenComparing(e -> taskOrder(entries, e.task()))
         .thenComparing(Entry::labelFraction, Comparator.reverseOrder()));
-    return new Leaderboard(List.copyOf(out));
+    return new Leaderboard(List.copyOf(out), reference);
+  }
+
+  /** The reference model's entry in a (task, fraction) group: on the same backend where it ran there. */
+  private static Entry reference(List<Entry> group, String model, String backend) {
+    if (model == null) {
+      return null;
+    }
+    List<Entry> candidates = group.stream().filter(e -> e.model().equals(model) && e.ok() > 0).toList();
+    return candidates.stream().filter(e -> e.backend().equals(backend)).findFirst().orElse(candidates.isEmpty() ? null : candidates.get(0));
   }
 
   /** The model as a reader should see it: with its suite when results of several suites are shown together. */
@@ -94,9 +124,9 @@ public record Leaderboard(List<Entry> entries) {
     return v;
   }
 
-  private static Entry with(Entry e, boolean best, Comparison c) {
+  private static Entry with(Entry e, boolean best, Comparison vsBest, Comparison vsReference) {
     return new Entry(e.suite(), e.task(), e.taskType(), e.model(), e.backend(), e.labelFraction(), e.runs(), e.ok(), e.errors(), e.metrics(), e.totalParams(),
-        e.trainableParams(), e.trainSeconds(), best, c, e.members());
+        e.trainableParams(), e.trainSeconds(), best, vsBest, vsReference, e.members());
   }
 
   private static Entry entry(List<Run> runs, Map<Run, CasePredictions> cache, int resamples, String key) {
@@ -125,7 +155,7 @@ public record Leaderboard(List<Entry> entries) {
     double seconds = ok.stream().mapToDouble(r -> r.row().timing() == null ? Double.NaN : r.row().timing().trainSeconds()).average().orElse(Double.NaN);
     return new Entry(first.suite(), first.task(), first.taskType(), first.model(), first.backend(), first.labelFraction(), runs.size(), ok.size(), errors, metrics,
         withParams.row().params() == null ? -1 : withParams.row().params().total(), withParams.row().params() == null ? -1 : withParams.row().params().trainable(),
-        seconds, false, null,
+        seconds, false, null, null,
         List.copyOf(runs));
   }
 
@@ -161,8 +191,9 @@ public record Leaderboard(List<Entry> entries) {
   }
 
   /**
-   * Paired bootstrap of (entry - best) on the primary metric: runs are paired by seed and fold
-   * (the same split, so the same test cases); each resample draws the same cases for both.
+   * Paired bootstrap of (entry - best) on the primary metric (or entry - reference): runs are
+   * paired by seed and fold (the same split, so the same test cases); each resample draws the same
+   * cases for both.
    */
   static Comparison paired(Entry entry, Entry best, String metric, Map<Run, CasePredictions> cache, int resamples, String key) {
     Map<String, Run> bestRuns = new HashMap<>();

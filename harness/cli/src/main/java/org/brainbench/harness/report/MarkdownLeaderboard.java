@@ -28,7 +28,9 @@ public final class MarkdownLeaderboard implements ReportFormat {
     b.append("Per task, models are ranked within each label fraction by the task's primary metric (classify: AUC, regress: MAE, segment: Dice). ")
         .append("Metrics are mean ± sd over runs (seeds, folds) with [the 95% bootstrap CI of that mean over test cases]. ")
         .append("**Bold**: the best, and every model not significantly different from it; Δ: difference to the best on the same test cases, ")
-        .append("with its 95% paired-bootstrap CI (n.s.: not significant).\n\n");
+        .append("with its 95% paired-bootstrap CI (n.s.: not significant)")
+        .append(board.reference() == null ? "" : "; Δ vs " + escape(board.reference()) + ": the same, against that model")
+        .append(".\n\n");
     for (var t : board.byTask().entrySet()) {
       List<Entry> entries = t.getValue();
       String type = entries.get(0).taskType();
@@ -77,9 +79,13 @@ public final class MarkdownLeaderboard implements ReportFormat {
     for (String m : shown) {
       b.append(' ').append(m).append(" |");
     }
-    b.append(" Δ ").append(primary).append(" vs best | trainable params | total params | train s/run |\n");
+    b.append(" Δ ").append(primary).append(" vs best |");
+    if (board.reference() != null) {
+      b.append(" Δ ").append(primary).append(" vs ").append(escape(board.reference())).append(" |");
+    }
+    b.append(" trainable params | total params | train s/run |\n");
     b.append("|---|---|---|---|");
-    b.append("---|".repeat(shown.size()));
+    b.append("---|".repeat(shown.size() + (board.reference() != null ? 1 : 0)));
     b.append("---|---:|---:|---:|\n");
     for (Entry e : entries) {
       String model = escape(board.label(e));
@@ -88,7 +94,11 @@ public final class MarkdownLeaderboard implements ReportFormat {
       for (String m : shown) {
         b.append(' ').append(e.ok() == 0 ? failure(e) : stat(e.metrics().get(m))).append(" |");
       }
-      b.append(' ').append(delta(e)).append(" | ").append(count(e.trainableParams())).append(" | ").append(count(e.totalParams())).append(" | ")
+      b.append(' ').append(e.best() ? "best" : delta(e.vsBest())).append(" |");
+      if (board.reference() != null) {
+        b.append(' ').append(e.model().equals(board.reference()) ? "reference" : delta(e.vsReference())).append(" |");
+      }
+      b.append(' ').append(count(e.trainableParams())).append(" | ").append(count(e.totalParams())).append(" | ")
           .append(Double.isNaN(e.trainSeconds()) ? "" : String.format(Locale.ROOT, "%.0f", e.trainSeconds())).append(" |\n");
     }
     b.append('\n');
@@ -116,11 +126,7 @@ public final class MarkdownLeaderboard implements ReportFormat {
     return "failed: " + escape(first.length() > 80 ? first.substring(0, 77) + "..." : first);
   }
 
-  private static String delta(Entry e) {
-    if (e.best()) {
-      return "best";
-    }
-    Comparison c = e.vsBest();
+  private static String delta(Comparison c) {
     if (c == null || c.pairs() == 0 || Double.isNaN(c.difference())) {
       return "";
     }

@@ -71,6 +71,42 @@ class ReportTest {
     assertThat(far.significant()).isTrue();
   }
 
+  /** --against: every model against a named reference (a transfer experiment's from-scratch model), not only the best. */
+  @Test
+  void everyModelIsComparedWithTheNamedReference() throws Exception {
+    ResultsFixture f = new ResultsFixture(dir);
+    for (int seed = 1; seed <= 3; seed++) {
+      f.regress("age", "pretrained", seed, 1.0);
+      f.regress("age", "scratch", seed, 4.0);
+      f.regress("age", "worse", seed, 9.0);
+    }
+    Leaderboard board = Leaderboard.build(Runs.read(List.of(dir)), 200, "scratch");
+    assertThat(board.reference()).isEqualTo("scratch");
+    Comparison worse = entry(board, "worse").vsReference();
+    assertThat(worse.difference()).isEqualTo(5.0);
+    assertThat(worse.pairs()).isEqualTo(3);
+    assertThat(worse.significant()).isTrue();
+    // the best is compared with the reference too; the reference with nothing
+    assertThat(entry(board, "pretrained").vsReference().difference()).isEqualTo(-3.0);
+    assertThat(entry(board, "scratch").vsReference()).isNull();
+    assertThat(entry(board, "worse").vsBest().difference()).isEqualTo(8.0);
+
+    String[] r = report("report", dir.toString(), "--against", "scratch");
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    List<String> table = r[1].lines().filter(l -> l.startsWith("|")).toList();
+    assertThat(table.get(0)).contains("| Δ mae vs best | Δ mae vs scratch |");
+    assertThat(table).allSatisfy(l -> assertThat(separators(l)).isEqualTo(separators(table.get(0))));
+    assertThat(table).anySatisfy(l -> assertThat(l).contains("| scratch |").contains("| reference |"));
+    assertThat(table).anySatisfy(l -> assertThat(l).contains("| worse |").contains("| +5.000 ["));
+    Path html = dir.resolve("board.html");
+    assertThat(report("report", dir.toString(), "--against", "scratch", "--html", html.toString())[0]).isEqualTo("0");
+    assertThat(Files.readString(html)).contains("<th>Δ mae vs scratch</th>").contains(">reference</td>");
+
+    String[] unknown = report("report", dir.toString(), "--against", "nobody");
+    assertThat(unknown[0]).isEqualTo("2");
+    assertThat(unknown[2]).contains("--against").contains(dir.toString()).contains("\"nobody\"").contains("scratch").doesNotContain("\tat ");
+  }
+
   @Test
   void failedCellsAreShownNotDropped() throws Exception {
     ResultsFixture f = new ResultsFixture(dir);
