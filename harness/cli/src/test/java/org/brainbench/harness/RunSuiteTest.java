@@ -223,6 +223,44 @@ class RunSuiteTest {
     assertThat(BrokenSuitesTest.cli(merge.toArray(String[]::new)).err()).contains("already holds results.jsonl");
   }
 
+  /**
+   * merge goes by the suite file each shard last ran: a row that --resume kept from an earlier
+   * version of it (same configuration, so kept) does not stop the merge; shards run from different
+   * versions do.
+   */
+  @Test
+  void mergeGoesByTheSuiteFileEachShardLastRan() throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("out1/results.jsonl"));
+    String cls = lines.stream().filter(l -> l.contains("\"cell\":\"cls/")).findFirst().orElseThrow();
+    String rest = String.join("\n", lines.stream().filter(l -> !l.contains("\"cell\":\"cls/")).toList()) + "\n";
+    String earlier = cls.replaceFirst("\"suiteHash\":\"[0-9a-f]+\"", "\"suiteHash\":\"" + "0".repeat(64) + "\"");
+    Path kept = shardOf(dir.resolve("kept"), earlier + "\n", Files.readString(suite));
+    Path others = shardOf(dir.resolve("others"), rest, Files.readString(suite));
+    BrokenSuitesTest.Result ok = BrokenSuitesTest.cli("merge", kept.toString(), others.toString(), "--out", dir.resolve("m-kept").toString());
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    assertThat(rows(dir.resolve("m-kept"))).hasSize(lines.size());
+
+    Path edited = shardOf(dir.resolve("edited"), rest, Files.readString(suite) + "# edited after shard 1 ran\n");
+    BrokenSuitesTest.Result refused = BrokenSuitesTest.cli("merge", kept.toString(), edited.toString(), "--out", dir.resolve("m-edited").toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err()).contains("different suite file").doesNotContain("\tat ");
+    // without the suite file beside them, rows of two suite files cannot say which ran last
+    Path bare = shardOf(dir.resolve("bare"), earlier + "\n" + rest, null);
+    BrokenSuitesTest.Result unknown = BrokenSuitesTest.cli("merge", bare.toString(), "--out", dir.resolve("m-bare").toString());
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("rows from different suite files").contains(bare.toString());
+    assertThat(dir.resolve("m-edited/results.jsonl")).doesNotExist();
+  }
+
+  private static Path shardOf(Path folder, String rows, String suiteText) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("results.jsonl"), rows);
+    if (suiteText != null) {
+      Files.writeString(folder.resolve("suite.yaml"), suiteText);
+    }
+    return folder;
+  }
+
   @Test
   void shardsOfDifferentSuitesDoNotMerge() throws IOException {
     Path other = dir.resolve("other.yaml");

@@ -16,6 +16,11 @@ import org.brainbench.harness.UserInputException;
  * pre-training stages. Shards must come from the same suite (name and, where recorded, the hash
  * of the suite file) and may not share a cell. The rows file is written last, atomically, so an
  * interrupted merge leaves no results that look complete.
+ *
+ * <p>A shard's suite file is the one its last run wrote beside its rows ({@code suite.yaml}). Its
+ * rows may carry the hash of an earlier version of that file: {@code run --resume} keeps a cell
+ * whose configuration and data did not change when the suite file did (a comment, another model).
+ * Without the copy, all of a shard's rows must agree.
  */
 public final class ShardMerge {
   private static final List<String> TREES = List.of("predictions", "checkpoints", "stages");
@@ -46,7 +51,8 @@ public final class ShardMerge {
         throw new UserInputException(out + ": is one of the shards; merge into a new folder");
       }
       folders.add(folder);
-      for (ResultRow row : ResultsFile.read(file)) {
+      List<ResultRow> shardRows = ResultsFile.read(file);
+      for (ResultRow row : shardRows) {
         String cell = row.cell();
         String name = row.suite();
         if (suite == null) {
@@ -55,20 +61,20 @@ public final class ShardMerge {
         } else if (!suite.equals(name)) {
           throw new UserInputException(file + ": suite \"" + name + "\", but " + suiteFrom + " is suite \"" + suite + "\"");
         }
-        String hash = row.provenance() == null ? null : row.provenance().suiteHash();
-        if (hash != null) {
-          if (suiteHash == null) {
-            suiteHash = hash;
-            hashFrom = file;
-          } else if (!suiteHash.equals(hash)) {
-            throw new UserInputException(file + ": ran from a different suite file than " + hashFrom + " (suiteHash differs)");
-          }
-        }
         Path seen = origin.put(cell, file);
         if (seen != null) {
           throw new UserInputException("cell " + cell + " is in both " + seen + " and " + file);
         }
         rows.put(cell, row);
+      }
+      String hash = suiteHash(folder, file, shardRows);
+      if (hash != null) {
+        if (suiteHash == null) {
+          suiteHash = hash;
+          hashFrom = file;
+        } else if (!suiteHash.equals(hash)) {
+          throw new UserInputException(file + ": ran from a different suite file than " + hashFrom + " (suiteHash differs)");
+        }
       }
     }
     Files.createDirectories(target);
@@ -87,6 +93,26 @@ public final class ShardMerge {
     }
     merged.writeAll();
     return rows.size();
+  }
+
+  /** The hash of the suite file a shard last ran: its suite.yaml copy, else what its rows agree on; null if unknown. */
+  private static String suiteHash(Path folder, Path file, List<ResultRow> rows) throws IOException {
+    if (Files.isRegularFile(folder.resolve(SUITE_COPY))) {
+      return org.brainbench.harness.run.Hashes.sha256(Files.readAllBytes(folder.resolve(SUITE_COPY)));
+    }
+    String hash = null;
+    for (ResultRow row : rows) {
+      String h = row.provenance() == null ? null : row.provenance().suiteHash();
+      if (h == null) {
+        continue;
+      }
+      if (hash == null) {
+        hash = h;
+      } else if (!hash.equals(h)) {
+        throw new UserInputException(file + ": rows from different suite files (suiteHash differs) and no " + SUITE_COPY + " beside them to say which ran last");
+      }
+    }
+    return hash;
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
