@@ -848,6 +848,8 @@ public abstract class BackendContract {
       scale = Math.max(scale, Math.abs(e[i]));
       worst = Math.max(worst, Math.abs(actual[i] - e[i]));
     }
+    // printed as well as asserted: the margin under the tolerance is what a maintainer watches
+    System.out.printf(java.util.Locale.ROOT, "reference agreement %s: max |difference| / max |reference| = %.2e (tolerance %.0e)%n", what, worst / scale, tolerance);
     assertThat(worst / scale).as(what + ": max |difference| / max |reference| (scale %.3g)", scale).isLessThanOrEqualTo(tolerance);
   }
 }
